@@ -1,0 +1,48 @@
+# unvote: every target sets up what it needs (a virtual environment in .venv).
+# `make help` lists the targets.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+# The raw UN files: ../shared/data/raw when it is beside the project, else data/raw.
+RAW    ?= $(if $(wildcard ../shared/data/raw),../shared/data/raw,data/raw)
+
+.DEFAULT_GOAL := help
+.PHONY: help install forecast history data test lint format benchmark clean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+install: $(BIN)/.installed  ## create .venv and install unvote with its test tools
+
+forecast: $(BIN)/.installed  ## the main job, on the committed data alone
+	$(BIN)/unvote history --plot reports/history/history.png
+
+history: $(BIN)/.installed  ## print the embargo vote history 1992-2024 and plot it
+	$(BIN)/unvote history --plot reports/history/history.png
+
+data: $(BIN)/.installed  ## rebuild data/processed from the raw UN files in $(RAW)
+	$(BIN)/unvote data build --raw $(RAW)
+
+test: $(BIN)/.installed  ## lint, format check, and the whole test suite (slow tests included)
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/python -m pytest
+
+lint: $(BIN)/.installed  ## ruff check only
+	$(BIN)/ruff check src tests benchmarks
+
+format: $(BIN)/.installed  ## apply ruff's formatting and safe fixes
+	$(BIN)/ruff format src tests benchmarks
+	$(BIN)/ruff check --fix src tests benchmarks
+
+benchmark: $(BIN)/.installed  ## print the speed and accuracy figures
+	@for b in benchmarks/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+clean:  ## remove the virtual environment and everything rebuilt
+	rm -rf $(VENV) data/interim data/cache reports/*/ .pytest_cache .ruff_cache
