@@ -27,6 +27,10 @@ def _cmd_data_build(args: argparse.Namespace) -> int:
 def _cmd_history(args: argparse.Namespace) -> int:
     from unvote.history import format_history, history_table, load_embargo_votes
 
+    if args.plot:
+        from unvote.plots import check_figure_path
+
+        check_figure_path(args.plot)  # refuse a bad suffix before printing anything
     votes = load_embargo_votes(Path(args.data))
     table = history_table(votes)
     print(format_history(table, votes))
@@ -36,6 +40,92 @@ def _cmd_history(args: argparse.Namespace) -> int:
         save_figure(plot_history(table), Path(args.plot))
         print(f"wrote {args.plot}")
     return 0
+
+
+# --- unvote features build ---------------------------------------------------------------
+def _cmd_features_build(args: argparse.Namespace) -> int:
+    from unvote.features import cached_features_table, write_features
+
+    def progress(message: str) -> None:
+        print(f"unvote: {message}", end="\r", file=sys.stderr, flush=True)
+
+    table = cached_features_table(
+        Path(args.votes), Path(args.embargo), Path(args.countries), Path(args.cache), progress
+    )
+    print(file=sys.stderr)
+    path = write_features(table, Path(args.out))
+    print(f"wrote {path} ({len(table)} rows, {table['as_of'].nunique()} as-of dates)")
+    return 0
+
+
+# --- unvote backtest ---------------------------------------------------------------------
+def _cmd_backtest(args: argparse.Namespace) -> int:
+    from unvote.backtest import backtest_files, format_scores
+
+    result = backtest_files(Path(args.features), Path(args.embargo), Path(args.out))
+    print(format_scores(result.scores))
+    print(f"wrote {args.out}/predictions.csv, scores.csv ({result.seconds:.1f} s)")
+    return 0
+
+
+# --- unvote forecast / compare -----------------------------------------------------------
+def _simulation_kwargs(args: argparse.Namespace) -> dict:
+    from unvote.simulate import Uncertainty
+
+    off = set(args.without or ())
+    kwargs = {
+        k: getattr(args, k) for k in ("as_of", "draws", "seed") if getattr(args, k) is not None
+    }
+    kwargs["uncertainty"] = Uncertainty(
+        **{k: k not in off for k in ("parameters", "effects", "shocks")}
+    )
+    return kwargs
+
+
+def _cmd_forecast(args: argparse.Namespace) -> int:
+    from unvote.forecast import format_forecast, run_forecast, write_forecast
+
+    result = run_forecast(args.scenario, **_simulation_kwargs(args))
+    out = Path(args.out) if args.out else paths.REPORTS_DIR / result.scenario.name
+    files = write_forecast(result, out)
+    print(format_forecast(result))
+    print(f"\nwrote {', '.join(str(f) for f in files)}")
+    return 0
+
+
+def _cmd_compare(args: argparse.Namespace) -> int:
+    from unvote.forecast import format_compare, run_compare, write_compare
+
+    comparison = run_compare(args.first, args.second, **_simulation_kwargs(args))
+    a, b = comparison.names
+    out = Path(args.out) if args.out else paths.REPORTS_DIR / f"compare_{a}_vs_{b}"
+    files = write_compare(comparison, out)
+    print(format_compare(comparison))
+    print(f"\nwrote {', '.join(str(f) for f in files)}")
+    return 0
+
+
+# --- unvote report ------------------------------------------------------------------------
+def _cmd_report(args: argparse.Namespace) -> int:
+    from unvote.report import report_files
+
+    files = report_files(args.scenario, args.out)
+    print(f"wrote {files[0]} and {len(files) - 1} PNGs")
+    return 0
+
+
+def _add_simulation_options(parser: argparse.ArgumentParser) -> None:
+    # Defaults live in unvote.forecast (None here): importing it would slow every command.
+    parser.add_argument("--as-of", help="use data before this date (default 2025-10-01)")
+    parser.add_argument("--draws", type=int, help="simulated votes (default 10000)")
+    parser.add_argument("--seed", type=int, help="random seed (default 20251001)")
+    parser.add_argument(
+        "--without",
+        action="append",
+        choices=("parameters", "effects", "shocks"),
+        help="switch a source of uncertainty off (repeatable; for sensitivity runs)",
+    )
+    parser.add_argument("--out", help="output folder (default reports/<scenario>/)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -62,6 +152,58 @@ def build_parser() -> argparse.ArgumentParser:
     )
     history.add_argument("--plot", metavar="PATH", help="also write a chart (.png or .pdf)")
     history.set_defaults(func=_cmd_history)
+
+    features = sub.add_parser("features", help="country features as of each embargo vote")
+    features_sub = features.add_subparsers(
+        dest="features_command", required=True, metavar="ACTION"
+    )
+    fbuild = features_sub.add_parser(
+        "build", help="rebuild data/processed/features.csv from data/interim/votes.parquet"
+    )
+    fbuild.add_argument("--votes", default=str(paths.ALL_VOTES_PARQUET), help=argparse.SUPPRESS)
+    fbuild.add_argument("--embargo", default=str(paths.EMBARGO_VOTES_CSV), help=argparse.SUPPRESS)
+    fbuild.add_argument("--countries", default=str(paths.COUNTRIES_CSV), help=argparse.SUPPRESS)
+    fbuild.add_argument("--cache", default=str(paths.INTERIM_DIR), help=argparse.SUPPRESS)
+    fbuild.add_argument("--out", default=str(paths.FEATURES_CSV), help="features.csv to write")
+    fbuild.set_defaults(func=_cmd_features_build)
+
+    backtest = sub.add_parser("backtest", help="predict each embargo vote 2000-2024 from the past")
+    backtest.add_argument(
+        "--out", default=str(paths.REPORTS_DIR / "backtest"), help="output folder"
+    )
+    backtest.add_argument("--features", default=str(paths.FEATURES_CSV), help=argparse.SUPPRESS)
+    backtest.add_argument(
+        "--embargo", default=str(paths.EMBARGO_VOTES_CSV), help=argparse.SUPPRESS
+    )
+    backtest.set_defaults(func=_cmd_backtest)
+
+    forecast = sub.add_parser("forecast", help="forecast the next embargo vote under a scenario")
+    forecast.add_argument(
+        "--scenario",
+        default="us_lobbying_2025",
+        help="a name in scenarios/ or a path to a TOML file (default us_lobbying_2025)",
+    )
+    _add_simulation_options(forecast)
+    forecast.set_defaults(func=_cmd_forecast)
+
+    compare = sub.add_parser("compare", help="how two scenarios' forecasts differ")
+    compare.add_argument("first", metavar="A", help="scenario name or path")
+    compare.add_argument("second", metavar="B", help="scenario name or path")
+    _add_simulation_options(compare)
+    compare.set_defaults(func=_cmd_compare)
+
+    report = sub.add_parser(
+        "report", help="the PDF report and PNGs (runs the forecast and backtest if needed)"
+    )
+    report.add_argument(
+        "--scenario",
+        default="us_lobbying_2025",
+        help="a name in scenarios/ or a path to a TOML file (default us_lobbying_2025)",
+    )
+    report.add_argument(
+        "--out", help="folder of the forecast and report (default reports/<scenario>/)"
+    )
+    report.set_defaults(func=_cmd_report)
 
     return parser
 

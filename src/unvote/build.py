@@ -1,0 +1,291 @@
+"""Build the processed tables from the raw UN files: ``unvote data build``.
+
+raw folders -> one tidy table per source -> cross-checked where they overlap -> combined
+tidy table (``data/interim/votes.parquet``) -> the embargo votes 1992-2024
+(``data/processed/embargo_votes.csv``) and the member states (``countries.csv``).
+
+The raw folder holds any of these sub-folders (the ones present are read):
+
+- ``ga_scrape/*.csv``: the wide scrape 1946-2021 (:mod:`unvote.sources.ga_scrape`);
+- ``unxml/*.json``: the Secretariat's session extracts (:mod:`unvote.sources.unxml`);
+- ``unxml_emergency/*.xml``: emergency special sessions (:mod:`unvote.sources.emergency`);
+- ``undl/*.csv``: the UN Digital Library's bulk voting file (:mod:`unvote.sources.undl`).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pandas as pd
+
+from unvote import paths
+from unvote.atomic import atomic_dir, atomic_path, write_csv
+from unvote.errors import DataError
+from unvote.sources import finish, read_folder, sort_tidy, vote_differences
+
+EMBARGO_TITLE = (
+    "Necessity of ending the economic, commercial and financial embargo imposed by the "
+    "United States of America against Cuba"
+)
+#: The embargo votes of the history: every year from 1992 to 2024 but 2020 (the 2020
+#: vote was postponed to June 2021, A/RES/75/289, and 2021 had no other).
+EMBARGO_YEARS: tuple[int, ...] = tuple(y for y in range(1992, 2025) if y != 2020)
+#: Forecasts are made as of this day; no vote on or after it enters the embargo table.
+CUTOFF = pd.Timestamp("2025-10-01")
+EMBARGO_COLUMNS: tuple[str, ...] = ("year", "date", "resolution", "iso3", "country", "vote")
+
+
+def _read_scrape(folder: Path) -> pd.DataFrame:
+    from unvote.sources.ga_scrape import read_ga_scrape
+
+    return read_folder(folder, "*.csv", read_ga_scrape, what="scrape CSV")
+
+
+def _read_unxml(folder: Path) -> pd.DataFrame:
+    from unvote.sources.unxml import read_unxml_dir
+
+    return read_unxml_dir(folder)
+
+
+def _read_emergency(folder: Path) -> pd.DataFrame:
+    from unvote.sources.emergency import read_emergency_dir
+
+    return read_emergency_dir(folder)
+
+
+def _read_undl(folder: Path) -> pd.DataFrame:
+    from unvote.sources.undl import read_undl
+
+    return read_folder(folder, "*.csv", read_undl, what="Digital Library bulk CSV")
+
+
+#: Sub-folder of the raw folder -> reader; the order is the order of precedence.
+SOURCES: dict[str, Callable[[Path], pd.DataFrame]] = {
+    "unxml": _read_unxml,
+    "unxml_emergency": _read_emergency,
+    "undl": _read_undl,
+    "ga_scrape": _read_scrape,
+}
+
+
+@contextmanager
+def _step(message: str, progress: bool) -> Iterator[None]:
+    start = time.perf_counter()
+    if progress:
+        print(f"unvote: {message} ...", file=sys.stderr, flush=True)
+    yield
+    if progress:
+        print(
+            f"unvote:   done in {time.perf_counter() - start:.1f} s", file=sys.stderr, flush=True
+        )
+
+
+def read_sources(raw_dir: str | os.PathLike, *, progress: bool = False) -> dict[str, pd.DataFrame]:
+    """Read every source folder present in ``raw_dir``.
+
+    Returns
+    -------
+    dict of str -> DataFrame
+        Sub-folder name -> its tidy table, in the order of :data:`SOURCES`.
+
+    Raises
+    ------
+    DataError
+        ``raw_dir`` missing or holding none of the source folders, or any reader's error.
+    """
+    raw_dir = Path(raw_dir)
+    if not raw_dir.is_dir():
+        raise DataError(
+            f"{raw_dir}: raw data folder not found; expected sub-folders {', '.join(SOURCES)} "
+            "(see data/README.md)"
+        )
+    present = [name for name in SOURCES if (raw_dir / name).is_dir()]
+    if not present:
+        raise DataError(
+            f"{raw_dir}: none of the source folders {', '.join(SOURCES)} is there "
+            "(see data/README.md)"
+        )
+    tables = {}
+    for name in present:
+        with _step(f"reading {raw_dir / name}", progress):
+            tables[name] = SOURCES[name](raw_dir / name)
+    return tables
+
+
+def combine_sources(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """One tidy table of all sources, cross-checked where they record the same vote.
+
+    A resolution present in several sources must have the same date and the same vote
+    for every country (a country missing on one side counts as a difference); it is then
+    kept once, from the first source in ``tables``.
+
+    Returns
+    -------
+    DataFrame
+        Tidy table sorted by date, resolution and iso3.
+
+    Raises
+    ------
+    DataError
+        Two sources disagreeing, naming both sources, the resolution and the countries.
+    """
+    kept: list[pd.DataFrame] = []
+    seen: dict[str, tuple[str, pd.DataFrame]] = {}
+    for name, table in tables.items():
+        by_symbol = dict(tuple(table.groupby("resolution", sort=False)))
+        new = []
+        for symbol, rows in by_symbol.items():
+            if symbol in seen:
+                _check_agree(symbol, seen[symbol], (name, rows))
+            else:
+                seen[symbol] = (name, rows)
+                new.append(symbol)
+        kept.append(table.loc[table["resolution"].isin(new)])
+    return finish(kept, source="combined sources")
+
+
+def _check_agree(symbol: str, first: tuple[str, pd.DataFrame], other: tuple[str, pd.DataFrame]):
+    (name_a, a), (name_b, b) = first, other
+    day_a, day_b = a["date"].iloc[0], b["date"].iloc[0]
+    if day_a != day_b:
+        raise DataError(
+            f"sources {name_a} and {name_b} disagree on resolution {symbol}: adopted "
+            f"{day_a:%Y-%m-%d} in {name_a}, {day_b:%Y-%m-%d} in {name_b}"
+        )
+    diff = vote_differences(a.set_index("iso3")["vote"], b.set_index("iso3")["vote"])
+    if diff:
+        raise DataError(
+            f"sources {name_a} and {name_b} disagree on resolution {symbol} "
+            f"(vote {name_a}/{name_b}): " + "; ".join(diff)
+        )
+
+
+def is_embargo_title(title: str) -> bool:
+    """Whether a resolution title is the embargo resolution's.
+
+    Compared without case, spacing or a final full stop, on its start and end only,
+    because the catalogue misspells the middle once ("Unites States", 2004).
+    """
+    text = " ".join(str(title).split()).rstrip(" .").casefold()
+    start, end = EMBARGO_TITLE.casefold().split(" imposed by ")
+    return text.startswith(start) and text.endswith(end.split(" of america ")[-1])
+
+
+def embargo_votes(
+    votes: pd.DataFrame,
+    *,
+    cutoff: pd.Timestamp = CUTOFF,
+    years: tuple[int, ...] = EMBARGO_YEARS,
+) -> pd.DataFrame:
+    """The embargo resolutions' roll calls, one row per member state per vote.
+
+    Parameters
+    ----------
+    votes : DataFrame
+        Tidy table of all votes.
+    cutoff : Timestamp
+        Votes on or after this day are left out.
+    years : tuple of int
+        The years that must each hold exactly one embargo vote (no other year may).
+
+    Returns
+    -------
+    DataFrame
+        Columns ``year`` (int), ``date`` (str, YYYY-MM-DD), ``resolution``, ``iso3``,
+        ``country`` (short English name), ``vote`` (categorical); 6,086 rows for 1992-2024,
+        sorted by date and iso3.
+
+    Raises
+    ------
+    DataError
+        Not exactly one embargo vote in each of ``years``, or one outside them.
+    """
+    from unvote.countries import display_name
+
+    titles = pd.Series(votes["title"].unique())
+    wanted = set(titles[titles.map(is_embargo_title)])
+    rows = votes.loc[votes["title"].isin(wanted) & (votes["date"] < cutoff)]
+    per_year = rows.groupby(rows["date"].dt.year)["resolution"].unique()
+    found = {int(y): sorted(s) for y, s in per_year.items()}
+    wrong = {y: found.get(y, []) for y in sorted(set(years) | set(found))}
+    wrong = {y: s for y, s in wrong.items() if len(s) != (y in years)}
+    if wrong:
+        detail = "; ".join(f"{y}: {', '.join(s) or 'none'}" for y, s in wrong.items())
+        raise DataError(
+            f"embargo votes: expected one resolution titled {EMBARGO_TITLE!r} in each of "
+            f"the years {_span(years)}, found {detail}"
+        )
+    out = pd.DataFrame(
+        {
+            "year": rows["date"].dt.year.astype("int64"),
+            "date": rows["date"].dt.strftime("%Y-%m-%d"),
+            "resolution": rows["resolution"],
+            "iso3": rows["iso3"],
+            "country": rows["iso3"].map(display_name),
+            "vote": rows["vote"],
+        }
+    )
+    return out.sort_values(["date", "iso3"], kind="stable").reset_index(drop=True)
+
+
+def _span(years: tuple[int, ...]) -> str:
+    missing = sorted(set(range(min(years), max(years) + 1)) - set(years))
+    gaps = f" but {', '.join(map(str, missing))}" if missing else ""
+    return f"{min(years)}-{max(years)}{gaps}"
+
+
+def build_all(
+    raw_dir: str | os.PathLike = paths.RAW_DIR,
+    out_dir: str | os.PathLike = paths.PROCESSED_DIR,
+    interim_dir: str | os.PathLike = paths.INTERIM_DIR,
+    *,
+    progress: bool = True,
+) -> dict[str, Path]:
+    """Read the raw files and write the processed and interim tables.
+
+    Writes ``out_dir/embargo_votes.csv``, ``out_dir/countries.csv`` and
+    ``interim_dir/votes.parquet``. Everything is computed before anything is written,
+    and each file is written whole or not at all, so bad input leaves them untouched.
+
+    Parameters
+    ----------
+    raw_dir : path-like
+        Folder with the source sub-folders (see the module docstring).
+    out_dir, interim_dir : path-like
+        Where the committed tables and the full tidy table go.
+    progress : bool
+        Print one line per step on stderr.
+
+    Returns
+    -------
+    dict of str -> Path
+        ``embargo_votes``, ``countries`` and ``votes`` -> the files written.
+    """
+    from unvote.countries import countries_table
+
+    out_dir, interim_dir = Path(out_dir), Path(interim_dir)
+    tables = read_sources(raw_dir, progress=progress)
+    with _step("cross-checking and combining the sources", progress):
+        votes = sort_tidy(combine_sources(tables))
+        embargo = embargo_votes(votes)
+        countries = countries_table()
+    with _step(f"writing {len(votes):,} votes and the processed tables", progress):
+        written = {
+            "embargo_votes": out_dir / paths.EMBARGO_VOTES_CSV.name,
+            "countries": out_dir / paths.COUNTRIES_CSV.name,
+            "votes": interim_dir / paths.ALL_VOTES_PARQUET.name,
+        }
+        with atomic_path(written["votes"]) as tmp:
+            votes.to_parquet(tmp, index=False)
+        with atomic_dir(out_dir) as tmp:
+            write_csv(tmp / written["embargo_votes"].name, embargo)
+            write_csv(tmp / written["countries"].name, countries)
+    if progress:
+        for path in written.values():
+            print(f"wrote {path}", file=sys.stderr)
+    return written
