@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 RAW    ?= $(if $(wildcard ../shared/data/raw),../shared/data/raw,data/raw)
 
 .DEFAULT_GOAL := help
-.PHONY: help install forecast history data test lint format benchmark clean
+.PHONY: help install forecast docs history data features backtest test lint format benchmark clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -22,12 +22,25 @@ install: $(BIN)/.installed  ## create .venv and install unvote with its test too
 
 forecast: $(BIN)/.installed  ## the main job, on the committed data alone
 	$(BIN)/unvote history --plot reports/history/history.png
+	$(BIN)/unvote forecast --scenario baseline
+	$(BIN)/unvote forecast --scenario us_lobbying_2025
+	$(BIN)/unvote report --scenario us_lobbying_2025
+
+docs: $(BIN)/.installed  ## the lobbying report, and its key figure for the README (docs/)
+	$(BIN)/unvote report --scenario us_lobbying_2025
+	cp reports/us_lobbying_2025/2-history.png docs/forecast-history.png
 
 history: $(BIN)/.installed  ## print the embargo vote history 1992-2024 and plot it
 	$(BIN)/unvote history --plot reports/history/history.png
 
 data: $(BIN)/.installed  ## rebuild data/processed from the raw UN files in $(RAW)
 	$(BIN)/unvote data build --raw $(RAW)
+
+features: $(BIN)/.installed  ## rebuild data/processed/features.csv (needs `make data` first)
+	$(BIN)/unvote features build
+
+backtest: $(BIN)/.installed  ## predict each embargo vote 2000-2024 from earlier years; score it
+	$(BIN)/unvote backtest
 
 test: $(BIN)/.installed  ## lint, format check, and the whole test suite (slow tests included)
 	$(BIN)/ruff check src tests benchmarks

@@ -479,8 +479,34 @@ def _map_window(region: str | None) -> tuple[float, float, float, float]:
     if region is None:
         return (-2.75, 2.75, -1.0, 1.35)
     lon0, lon1, lat0, lat1 = MAP_REGIONS[region]
-    x, y = equal_earth(np.array([lon0, lon1, lon0, lon1]), np.array([lat0, lat0, lat1, lat1]))
+    # the box's edges, not only its corners: meridians bulge outwards towards the equator
+    lats = np.linspace(lat0, lat1, 21)
+    x, y = equal_earth(np.repeat([lon0, lon1], lats.size), np.tile(lats, 2))
     return (float(x.min()), float(x.max()), float(y.min()), float(y.max()))
+
+
+def _label_small_states(ax: Axes, points: pd.DataFrame, window) -> None:
+    """ISO3 labels beside the circles, on the side away from a close neighbour.
+
+    A label goes right of its circle unless the only circles within 8% of the window's
+    width and 4% of its height (the Lesser Antilles) lie to its right.
+    """
+    width, height = window[1] - window[0], window[3] - window[2]
+    xs, ys = points["x"].to_numpy(), points["y"].to_numpy()
+    for i, iso3 in enumerate(points.index):
+        near = (np.abs(xs - xs[i]) < 0.08 * width) & (np.abs(ys - ys[i]) < 0.04 * height)
+        near[i] = False
+        side = -1 if near.any() and (xs[near] > xs[i]).all() else 1
+        ax.annotate(
+            iso3,
+            (xs[i], ys[i]),
+            xytext=(4 * side, 0),
+            textcoords="offset points",
+            ha="left" if side > 0 else "right",
+            va="center",
+            fontsize=6,
+            color="0.15",
+        )
 
 
 def _ring_in_window(ring: np.ndarray, window) -> bool:
@@ -560,15 +586,7 @@ def plot_yes_map(countries: pd.DataFrame, shapes=None, *, region=None, colorbar=
             inside = small.loc[
                 small["x"].between(window[0], window[1]) & small["y"].between(window[2], window[3])
             ]
-            for iso3, row in inside.iterrows():
-                ax.annotate(
-                    iso3,
-                    (row["x"], row["y"]),
-                    xytext=(4, 2),
-                    textcoords="offset points",
-                    fontsize=6,
-                    color="0.15",
-                )
+            _label_small_states(ax, inside, window)
             ax.set_title(region, loc="left", fontsize=8)
         ax.set_aspect("equal")
         ax.set_xticks([])
@@ -605,7 +623,8 @@ def plot_group_shifts(shifts: pd.DataFrame, *, ax: Axes | None = None) -> Figure
     ----------
     shifts : DataFrame
         :func:`unvote.report.group_shifts`: index group label; columns members,
-        not_yes_baseline, not_yes (0-1) and yes_lost.
+        not_yes_baseline, not_yes (0-1), yes_lost and, optionally, kind (rows of one kind
+        are drawn together under its name, in the order given).
 
     Returns
     -------
@@ -613,10 +632,25 @@ def plot_group_shifts(shifts: pd.DataFrame, *, ax: Axes | None = None) -> Figure
         One row per group: the expected share not voting yes without the campaign (open
         circle) and with it (filled), and on the right the yes votes the group loses.
     """
-
+    kinds = shifts["kind"] if "kind" in shifts else pd.Series("", index=shifts.index)
+    # one blank row before each new kind, for its heading
+    starts = (kinds != kinds.shift()).to_numpy() & (kinds != "").to_numpy()
+    position = np.arange(len(shifts)) + np.cumsum(starts)
     with mpl.rc_context(STYLE):
-        fig, ax = _figure_and_axes(ax, (8.0, 0.36 * len(shifts) + 1.2))
-        y = np.arange(len(shifts))[::-1]
+        fig, ax = _figure_and_axes(ax, (8.0, 0.36 * (len(shifts) + starts.sum()) + 1.2))
+        y = position.max() - position
+        for yi, kind in zip(y[starts], kinds[starts], strict=True):
+            ax.annotate(
+                kind,
+                (0.0, yi + 1),
+                xycoords=("axes fraction", "data"),
+                xytext=(-6, 0),
+                textcoords="offset points",
+                ha="right",
+                va="center",
+                fontsize=8.5,
+                weight="bold",
+            )
         color = VOTE_COLORS["no"]
         ax.hlines(y, shifts["not_yes_baseline"], shifts["not_yes"], color=color, lw=2, alpha=0.6)
         ax.plot(
@@ -646,7 +680,7 @@ def plot_group_shifts(shifts: pd.DataFrame, *, ax: Axes | None = None) -> Figure
         ax.set_yticks(
             y, [f"{g} ({n})" for g, n in zip(shifts.index, shifts["members"], strict=True)]
         )
-        ax.set_ylim(-0.6, len(shifts) - 0.4)
+        ax.set_ylim(-0.6, position.max() + 0.6)
         top = float(shifts[["not_yes", "not_yes_baseline"]].to_numpy().max())
         ax.set_xlim(0, max(0.05, top) * 1.12)
         ax.xaxis.set_major_formatter(_percent)
@@ -795,7 +829,8 @@ def calibration_table(predictions: pd.DataFrame) -> pd.DataFrame:
     prob = np.concatenate([predictions[f"p_{v}"].to_numpy(dtype=float) for v in levels])
     vote = predictions["vote"].astype(str).to_numpy()
     hit = np.concatenate([(vote == v).astype(float) for v in levels])
-    bins = np.clip(np.searchsorted(CALIBRATION_EDGES, prob, side="right") - 1, 0, 13)
+    last = len(CALIBRATION_EDGES) - 2
+    bins = np.clip(np.searchsorted(CALIBRATION_EDGES, prob, side="right") - 1, 0, last)
     frame = pd.DataFrame({"bin": bins, "p": prob, "hit": hit})
     table = frame.groupby("bin").agg(mean_p=("p", "mean"), freq=("hit", "mean"), n=("p", "size"))
     return table.reset_index(drop=True)

@@ -1,0 +1,451 @@
+"""Country features as of a date, from every General Assembly roll call before that date.
+
+The as-of rule: a feature for date ``as_of`` uses only votes dated strictly before
+``as_of``. Each step below is a pure function of the tidy vote table (see
+:mod:`unvote.votes`) and the embargo votes table; :func:`build_features` joins them into one
+row per member state; :func:`build_features_table` does so for the day before every
+embargo vote and for the forecast date, which is what ``data/processed/features.csv``
+holds.
+
+Definitions (also in data/README.md):
+
+- *agreement* of a country with a reference state (the United States, Russia) is the mean,
+  over the roll calls of the ``window_days`` days before ``as_of`` on which both cast a
+  vote, of 1 for the same position, 0.5 when exactly one of them abstained, 0 for yes
+  against no. Absences are left out. ``n_common_*`` is the number of roll calls behind it.
+- *ideal point*: a one-dimensional item-response model fitted to the same window's roll
+  calls (see :mod:`unvote.idealpoints`), standardised, the United States positive.
+- *Ukraine stance*: shares of yes and of no among the ES-11 roll calls (emergency special
+  session on Russia's war on Ukraine) held before ``as_of`` while the country was a member;
+  missing (NaN) when there was none, i.e. before March 2022.
+- *embargo record*: the country's vote at the last embargo vote before ``as_of``, its votes
+  at the last ``RECENT_VOTES`` embargo votes, and the years since it last abstained or
+  voted no.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from threadpoolctl import threadpool_limits
+
+from unvote import paths
+from unvote.countries import GROUPS
+from unvote.errors import DataError
+from unvote.idealpoints import fit_ideal_points, vote_matrix
+from unvote.votes import VOTE_LEVELS
+
+#: Bump when a definition changes: it is part of the cache key.
+FEATURES_VERSION = "2"
+IDEAL_POINT_DECIMALS = 4
+US, RUSSIA = "USA", "RUS"
+#: Roll calls of this many days before the as-of date feed agreement and ideal points.
+WINDOW_DAYS = 365
+#: Number of past embargo votes summarised in ``recent_*``.
+RECENT_VOTES = 5
+UKRAINE_PREFIX = "A/RES/ES-11/"
+#: The first embargo vote was in 1992; a country that never abstained or voted no counts
+#: its years since this year (the record is censored there).
+RECORD_START_YEAR = 1991
+#: The forecast's as-of date: before the 2025 embargo vote.
+FORECAST_AS_OF = pd.Timestamp("2025-10-01")
+#: The group of a member that sat in none of the five.
+NO_GROUP = "none"
+GROUP_LEVELS: tuple[str, ...] = (*GROUPS, NO_GROUP)
+LAST_VOTE_LEVELS: tuple[str, ...] = (*VOTE_LEVELS, "none")
+
+
+def votes_before(votes: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
+    """The roll calls dated strictly before ``as_of`` (the as-of rule, in one place)."""
+    return votes.loc[votes["date"] < pd.Timestamp(as_of)]
+
+
+def window(votes: pd.DataFrame, as_of: pd.Timestamp, days: int = WINDOW_DAYS) -> pd.DataFrame:
+    """The roll calls of the ``days`` days before ``as_of``: ``as_of - days <= date < as_of``."""
+    as_of = pd.Timestamp(as_of)
+    before = votes_before(votes, as_of)
+    return before.loc[before["date"] >= as_of - pd.Timedelta(days=days)]
+
+
+def agreement(matrix: pd.DataFrame, reference: str) -> pd.DataFrame:
+    """Agreement of every country with ``reference`` over the roll calls of ``matrix``.
+
+    Parameters
+    ----------
+    matrix : DataFrame
+        Countries (index, ISO3) by roll calls, coded yes 1, abstain 0.5, no 0, absent NaN
+        (see :func:`unvote.idealpoints.vote_matrix`).
+    reference : str
+        ISO3 of the reference state.
+
+    Returns
+    -------
+    DataFrame
+        Index ISO3 as ``matrix``; ``agree`` in [0, 1] (NaN with no common vote) and
+        ``n_common`` (int), the number of roll calls on which both voted.
+    """
+    if reference not in matrix.index:
+        nan = np.full(len(matrix), np.nan)
+        return pd.DataFrame({"agree": nan, "n_common": 0}, index=matrix.index)
+    values = matrix.to_numpy(dtype=float)
+    ref = matrix.loc[reference].to_numpy(dtype=float)
+    score = 1.0 - np.abs(values - ref)
+    common = ~np.isnan(score)
+    n_common = common.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        agree = np.where(n_common > 0, np.nansum(score, axis=1) / n_common, np.nan)
+    return pd.DataFrame({"agree": agree, "n_common": n_common}, index=matrix.index)
+
+
+def ukraine_stance(votes: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
+    """Each country's votes on the ES-11 resolutions (Russia's war on Ukraine) before ``as_of``.
+
+    Returns
+    -------
+    DataFrame
+        Index ISO3 of every country with at least one such roll call; columns
+        ``ukraine_yes_share``, ``ukraine_no_share`` (shares of the roll calls held while
+        the country was a member, absences included in the denominator) and
+        ``n_ukraine_votes``.
+    """
+    before = votes_before(votes, as_of)
+    es11 = before.loc[before["resolution"].str.startswith(UKRAINE_PREFIX)]
+    vote = es11["vote"].astype(str)
+    frame = pd.DataFrame(
+        {"iso3": es11["iso3"].to_numpy(), "yes": vote.eq("yes"), "no": vote.eq("no")}
+    )
+    out = frame.groupby("iso3", sort=True).agg(
+        ukraine_yes_share=("yes", "mean"),
+        ukraine_no_share=("no", "mean"),
+        n_ukraine_votes=("yes", "size"),
+    )
+    return out
+
+
+def embargo_record(
+    embargo: pd.DataFrame, as_of: pd.Timestamp, recent: int = RECENT_VOTES
+) -> pd.DataFrame:
+    """Each country's record at the embargo votes held before ``as_of``.
+
+    Parameters
+    ----------
+    embargo : DataFrame
+        ``year, date, resolution, iso3, vote`` (the embargo votes table).
+    as_of : Timestamp
+    recent : int
+        How many of the last embargo votes ``recent_*`` counts.
+
+    Returns
+    -------
+    DataFrame
+        Index ISO3 of every country that took part in at least one earlier embargo vote;
+        ``last_vote`` (its vote at the last embargo vote before ``as_of``, or "none" if it
+        was not a member then), ``n_recent`` and ``recent_yes/abstain/no/absent`` (counts
+        over the last ``recent`` embargo votes it was a member for), and
+        ``years_since_nonyes`` (``as_of`` year minus the year it last abstained or voted
+        no; ``as_of`` year minus 1991 if it never did).
+    """
+    as_of = pd.Timestamp(as_of)
+    before = embargo.loc[embargo["date"] < as_of]
+    if before.empty:
+        return pd.DataFrame(
+            columns=[
+                "last_vote",
+                "n_recent",
+                *(f"recent_{v}" for v in VOTE_LEVELS),
+                "years_since_nonyes",
+            ],
+            index=pd.Index([], name="iso3", dtype=str),
+        )
+    dates = np.sort(before["date"].unique())
+    last_date = dates[-1]
+    recent_dates = dates[-recent:]
+    vote = before["vote"].astype(str)
+    last = before.loc[before["date"] == last_date].set_index("iso3")["vote"].astype(str)
+    rec = before.loc[before["date"].isin(recent_dates)]
+    counts = pd.crosstab(rec["iso3"], rec["vote"].astype(str)).reindex(
+        columns=list(VOTE_LEVELS), fill_value=0
+    )
+    nonyes = before.loc[vote.isin(["abstain", "no"]).to_numpy()]
+    last_nonyes = nonyes.groupby("iso3")["year"].max()
+    countries = pd.Index(sorted(before["iso3"].unique()), name="iso3")
+    out = pd.DataFrame(index=countries)
+    out["last_vote"] = last.reindex(countries).fillna("none").astype(str)
+    counts = counts.reindex(countries, fill_value=0)
+    out["n_recent"] = counts.sum(axis=1).astype(int)
+    for level in VOTE_LEVELS:
+        out[f"recent_{level}"] = counts[level].astype(int)
+    since = last_nonyes.reindex(countries).fillna(RECORD_START_YEAR)
+    out["years_since_nonyes"] = (as_of.year - since).astype(int)
+    return out
+
+
+def _lookup(name: str):
+    from unvote import countries
+
+    return getattr(countries, name)
+
+
+def build_features(
+    votes: pd.DataFrame,
+    embargo: pd.DataFrame,
+    as_of,
+    *,
+    members: Sequence[str] | None = None,
+    groups: pd.Series | None = None,
+    blocs: pd.DataFrame | None = None,
+    window_days: int = WINDOW_DAYS,
+) -> pd.DataFrame:
+    """Features of every member state as of ``as_of``, from votes strictly before it.
+
+    Parameters
+    ----------
+    votes : DataFrame
+        The tidy roll-call table (``resolution, date, session, iso3, vote``).
+    embargo : DataFrame
+        The embargo votes (``year, date, resolution, iso3, vote``).
+    as_of : date-like
+    members : sequence of str, optional
+        ISO3 of the states to describe; default ``unvote.countries.members_on(as_of)``.
+    groups : Series, optional
+        ISO3 -> regional group; default ``unvote.countries.regional_groups(as_of)``.
+    blocs : DataFrame, optional
+        Index ISO3, one boolean column per bloc; default ``unvote.countries.blocs(as_of)``.
+    window_days : int
+        Days of roll calls behind agreement and ideal points.
+
+    Returns
+    -------
+    DataFrame
+        One row per member (index ``iso3``, sorted): ``agree_us, agree_rus, n_common_us,
+        n_common_rus, ideal_point, n_window_votes, ukraine_yes_share, ukraine_no_share,
+        n_ukraine_votes, last_vote, n_recent, recent_yes, recent_abstain, recent_no,
+        recent_absent, years_since_nonyes, group`` (one of GROUPS, or "none" for a
+        member in no regional group) and the bloc booleans.
+    """
+    as_of = pd.Timestamp(as_of)
+    if members is None:
+        members = _lookup("members_on")(as_of)
+    if groups is None:
+        groups = _lookup("regional_groups")(as_of)
+    if blocs is None:
+        blocs = _lookup("blocs")(as_of)
+    index = pd.Index(sorted(members), name="iso3")
+    out = pd.DataFrame(index=index)
+
+    matrix = vote_matrix(window(votes, as_of, window_days))
+    for ref, suffix in ((US, "us"), (RUSSIA, "rus")):
+        agree = agreement(matrix, ref).reindex(index)
+        out[f"agree_{suffix}"] = agree["agree"]
+        out[f"n_common_{suffix}"] = agree["n_common"].fillna(0).astype(int)
+    ideal = fit_ideal_points(matrix, positive=US)
+    out["ideal_point"] = ideal["ideal_point"].reindex(index)
+    out["n_window_votes"] = ideal["n_votes"].reindex(index).fillna(0).astype(int)
+
+    ukraine = ukraine_stance(votes, as_of).reindex(index)
+    out["ukraine_yes_share"] = ukraine["ukraine_yes_share"].astype(float)
+    out["ukraine_no_share"] = ukraine["ukraine_no_share"].astype(float)
+    out["n_ukraine_votes"] = ukraine["n_ukraine_votes"].fillna(0).astype(int)
+
+    record = embargo_record(embargo, as_of).reindex(index)
+    out["last_vote"] = record["last_vote"].fillna("none").astype(str)
+    for col in ("n_recent", *(f"recent_{v}" for v in VOTE_LEVELS)):
+        out[col] = record[col].fillna(0).astype(int)
+    never = as_of.year - RECORD_START_YEAR
+    out["years_since_nonyes"] = record["years_since_nonyes"].fillna(never).astype(int)
+
+    # Some members sat in no regional group (Israel before 2000, Kiribati before 2010).
+    out["group"] = groups.reindex(index).astype(object).fillna(NO_GROUP).astype(str)
+    bloc_table = blocs.reindex(index).fillna(False).astype(bool)
+    for col in sorted(bloc_table.columns):
+        out[str(col)] = bloc_table[col]
+    return out
+
+
+def feature_dates(embargo: pd.DataFrame, forecast_as_of=FORECAST_AS_OF) -> pd.DataFrame:
+    """The (as_of, year) pairs of features.csv: the day before each embargo vote, and the forecast.
+
+    Returns
+    -------
+    DataFrame
+        ``as_of`` (Timestamp), ``year`` (int, of the embargo vote it precedes), sorted.
+    """
+    votes = embargo.groupby("year", sort=True)["date"].min()
+    rows = pd.DataFrame(
+        {"as_of": votes.to_numpy() - np.timedelta64(1, "D"), "year": votes.index.astype(int)}
+    )
+    forecast_as_of = pd.Timestamp(forecast_as_of)
+    if forecast_as_of > votes.max():
+        rows = pd.concat(
+            [rows, pd.DataFrame({"as_of": [forecast_as_of], "year": [forecast_as_of.year]})],
+            ignore_index=True,
+        )
+    rows["as_of"] = pd.to_datetime(rows["as_of"]).astype("datetime64[ns]")
+    return rows
+
+
+def build_features_table(
+    votes: pd.DataFrame,
+    embargo: pd.DataFrame,
+    *,
+    forecast_as_of=FORECAST_AS_OF,
+    forecast_members: Sequence[str] | None = None,
+    groups=None,
+    blocs=None,
+    window_days: int = WINDOW_DAYS,
+    progress: Callable[[str], None] | None = None,
+) -> pd.DataFrame:
+    """Features for every embargo vote (as of the day before it) and for the forecast date.
+
+    For an embargo vote the states described are those recorded in it (members that
+    day); for the forecast date, ``forecast_members`` (default
+    ``unvote.countries.members_on``).
+
+    Parameters
+    ----------
+    groups, blocs : callable, optional
+        ``date -> Series`` / ``date -> DataFrame``; default those of :mod:`unvote.countries`.
+    progress : callable, optional
+        Called with a short message per as-of date (the build takes some seconds).
+
+    Returns
+    -------
+    DataFrame
+        Columns ``as_of, year, iso3`` then the features of :func:`build_features`, sorted
+        by ``as_of, iso3``, with a default RangeIndex.
+    """
+    groups = groups or _lookup("regional_groups")
+    blocs = blocs or _lookup("blocs")
+    votes = votes.sort_values("date", kind="stable")
+    dates = feature_dates(embargo, forecast_as_of)
+    frames = []
+    # Small matrices: BLAS threads only contend (4 times slower on 2 busy cores).
+    with threadpool_limits(limits=1, user_api="blas"):
+        for i, (as_of, year) in enumerate(dates.itertuples(index=False), start=1):
+            if progress is not None:
+                progress(f"features as of {as_of.date()} ({i}/{len(dates)})")
+            in_vote = embargo.loc[embargo["year"] == year, "iso3"]
+            if len(in_vote):
+                members = sorted(in_vote)
+            elif forecast_members is not None:
+                members = sorted(forecast_members)
+            else:
+                members = _lookup("members_on")(as_of)
+            feats = build_features(
+                votes,
+                embargo,
+                as_of,
+                members=members,
+                groups=groups(as_of),
+                blocs=blocs(as_of),
+                window_days=window_days,
+            )
+            feats.insert(0, "year", int(year))
+            feats.insert(0, "as_of", as_of)
+            frames.append(feats.reset_index())
+    table = pd.concat(frames, ignore_index=True)
+    bloc_cols = [c for c in table.columns if table[c].dtype == object and c != "group"]
+    for col in bloc_cols:
+        table[col] = table[col].fillna(False).astype(bool)
+    return table.loc[:, ["as_of", "year", "iso3", *[c for c in table.columns[3:]]]]
+
+
+# --- files ---------------------------------------------------------------------------------
+def format_features(table: pd.DataFrame) -> pd.DataFrame:
+    """The table as written to CSV: dates as ISO strings, floats rounded.
+
+    Shares to 6 decimals; ideal points, an optimiser's output whose last digits depend on
+    the BLAS build and threads, to :data:`IDEAL_POINT_DECIMALS` (far below their
+    statistical precision). This keeps rebuilds byte-identical and the file modest.
+    """
+    out = table.copy()
+    out["as_of"] = pd.to_datetime(out["as_of"]).dt.strftime("%Y-%m-%d")
+    for col in out.columns:
+        if pd.api.types.is_float_dtype(out[col]):
+            out[col] = out[col].round(IDEAL_POINT_DECIMALS if col == "ideal_point" else 6)
+    return out
+
+
+def load_features(path: str | Path = paths.FEATURES_CSV) -> pd.DataFrame:
+    """Read features.csv: ``as_of`` as Timestamp, ``last_vote``/``group`` as str, blocs as bool.
+
+    Raises
+    ------
+    DataError
+        If the file is missing or lacks the columns ``as_of, year, iso3``.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise DataError(f"{path}: not found; run `unvote features build` (needs `make data`)")
+    table = pd.read_csv(path, keep_default_na=False, na_values=[""])
+    missing = [c for c in ("as_of", "year", "iso3", "last_vote", "group") if c not in table]
+    if missing:
+        raise DataError(f"{path}: missing column(s) {missing}")
+    table["as_of"] = pd.to_datetime(table["as_of"])
+    for col in ("iso3", "last_vote", "group"):
+        table[col] = table[col].astype(str)
+    return table
+
+
+def data_key(*files: str | Path) -> str:
+    """A short hash of the files' contents and of FEATURES_VERSION: the feature cache's key."""
+    digest = hashlib.sha256(FEATURES_VERSION.encode())
+    for file in files:
+        file = Path(file)
+        digest.update(file.name.encode())
+        digest.update(file.read_bytes() if file.exists() else b"<absent>")
+    return digest.hexdigest()[:16]
+
+
+def cached_features_table(
+    votes_path: str | Path = paths.ALL_VOTES_PARQUET,
+    embargo_path: str | Path = paths.EMBARGO_VOTES_CSV,
+    countries_path: str | Path = paths.COUNTRIES_CSV,
+    cache_dir: str | Path = paths.INTERIM_DIR,
+    progress: Callable[[str], None] | None = None,
+) -> pd.DataFrame:
+    """:func:`build_features_table` from the files, cached in ``cache_dir`` by content hash.
+
+    The cache file is ``features-<key>.parquet``, ``key`` from :func:`data_key` over the
+    vote, embargo and countries tables: any change to them, or to FEATURES_VERSION,
+    rebuilds.
+
+    Raises
+    ------
+    DataError
+        If ``votes_path`` is missing (it is built by ``make data``).
+    """
+    votes_path = Path(votes_path)
+    if not votes_path.exists():
+        raise DataError(
+            f"{votes_path}: not found; run `make data` (unvote data build) to build the "
+            "roll-call table first"
+        )
+    key = data_key(votes_path, embargo_path, countries_path)
+    cache = Path(cache_dir) / f"features-{key}.parquet"
+    if cache.exists():
+        table = pd.read_parquet(cache)
+        return table
+    from unvote.atomic import atomic_path
+    from unvote.history import load_all_votes, load_embargo_votes
+
+    votes = load_all_votes(votes_path)
+    embargo = load_embargo_votes(embargo_path)
+    table = build_features_table(votes, embargo, progress=progress)
+    for stale in Path(cache_dir).glob("features-*.parquet"):
+        stale.unlink()  # built from other data: never read again
+    with atomic_path(cache) as tmp:
+        table.to_parquet(tmp, index=False)
+    return table
+
+
+def write_features(table: pd.DataFrame, path: str | Path = paths.FEATURES_CSV) -> Path:
+    """Write the features table to ``path`` (atomically), formatted by :func:`format_features`."""
+    from unvote.atomic import write_csv
+
+    write_csv(path, format_features(table))
+    return Path(path)

@@ -1,0 +1,674 @@
+"""Forecast the next embargo vote under a scenario: fit, simulate, summarise, write.
+
+:func:`run_forecast` is the whole job for one scenario (the notebooks call it);
+:func:`run_compare` evaluates two scenarios on the same random numbers. Both:
+
+1. read the committed tables (embargo votes, features) and check the as-of date;
+2. fit the vote-choice model on the embargo votes before the as-of date (from
+   :data:`unvote.backtest.TRAIN_FIRST_YEAR`, with the model's default penalty);
+3. estimate the correlated-shock sizes from the same past votes
+   (:func:`unvote.simulate.estimate_shock_sizes`);
+4. draw every random number once from ``numpy.random.default_rng(seed)`` and simulate the
+   scenario and the baseline on them (:func:`unvote.simulate.simulate_many`).
+
+:func:`write_forecast` writes ``country_forecast.csv``, ``tally.csv`` and ``forecast.json``
+whole or not at all.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from unvote import __version__, paths
+from unvote.errors import DataError, ScenarioError, UnvoteError
+from unvote.scenario import Scenario, load_scenario
+from unvote.simulate import (
+    Simulation,
+    Uncertainty,
+    draw_randomness,
+    estimate_shock_sizes,
+    shock_loadings,
+    shock_units,
+    simulate_many,
+    summarise_tally,
+    thresholds,
+)
+from unvote.votes import VOTE_LEVELS
+
+DEFAULT_SCENARIO = "us_lobbying_2025"
+BASELINE_SCENARIO = "baseline"
+DEFAULT_AS_OF = "2025-10-01"
+DEFAULT_DRAWS = 10_000
+DEFAULT_SEED = 20251001
+#: How far past the last recorded embargo vote a forecast may look.
+MAX_HORIZON = pd.Timedelta(days=365)
+PROBA_COLUMNS: tuple[str, ...] = tuple(f"p_{v}" for v in VOTE_LEVELS)
+COUNTRY_COLUMNS: tuple[str, ...] = (
+    "iso3",
+    "country",
+    *PROBA_COLUMNS,
+    "last_vote",
+    "p_yes_baseline",
+)
+#: Decimals kept in the written files: plenty for probabilities, and byte-stable.
+DECIMALS = 6
+
+
+@dataclass(frozen=True)
+class Context:
+    """Everything a forecast needs before any random number: data, fit, shocks.
+
+    Attributes
+    ----------
+    as_of : Timestamp
+    target_year : int
+        Year of the first embargo vote after ``as_of``.
+    last_vote : dict
+        The last embargo vote before ``as_of``: ``year``, ``date`` and its tally.
+    data_last_date : Timestamp
+        Date of the last embargo vote in the data.
+    features : DataFrame
+        One row per member state on ``as_of`` (index ISO3), with ``country``.
+    results : unvote.model.VoteChoiceResults
+    designs : dict
+        Design matrices (n, p): ``False`` the target year as the model sees it, ``True``
+        with the 2017-2019 campaign indicator on.
+    shock_sd : Series
+        Shock standard deviations per kind (``global, group, bloc``).
+    loadings : ndarray (n, u)
+    """
+
+    as_of: pd.Timestamp
+    target_year: int
+    last_vote: dict
+    data_last_date: pd.Timestamp
+    features: pd.DataFrame
+    results: object
+    designs: dict
+    shock_sd: pd.Series
+    loadings: np.ndarray
+
+    def predict(self, params, campaign: bool) -> np.ndarray:
+        """Linear predictors of abstain, no, absent, outcome-first: (3, n), or (3, c, n)
+        for parameter draws (c, p, 3); the model's ``linear_predictor`` on a fixed design.
+        """
+        design_t = self.designs[bool(campaign)].T
+        if params is None:
+            return (self.results.params.to_numpy().T @ design_t).copy()
+        return np.matmul(np.moveaxis(params, 2, 0), design_t)
+
+
+@dataclass(frozen=True)
+class ForecastResult:
+    """One scenario's forecast, with the baseline it is compared to.
+
+    Attributes
+    ----------
+    scenario : Scenario
+    as_of : Timestamp
+    target_year : int
+    seed, draws : int
+    uncertainty : Uncertainty
+    countries : DataFrame
+        ``country_forecast.csv``: columns :data:`COUNTRY_COLUMNS`, sorted by p_yes.
+    tally : DataFrame
+        ``tally.csv``: index yes, no, abstain, absent; mean and quantiles of the counts.
+    thresholds : dict
+        P(yes < 180, 170, 160), P(no >= 5, 10).
+    baseline_tally : DataFrame
+    baseline_thresholds : dict
+    counts : ndarray (d, 4)
+        Every simulated tally (VOTE_LEVELS order), for plots.
+    last_vote : dict
+        The last embargo vote before ``as_of`` (year, date, tally).
+    data_last_date : Timestamp
+    shock_sd : Series
+        Standard deviations of the correlated shocks (global, group, bloc).
+    levers : DataFrame
+        :func:`lever_effects`: expected yes votes each lever removes on its own.
+    """
+
+    scenario: Scenario
+    as_of: pd.Timestamp
+    target_year: int
+    seed: int
+    draws: int
+    uncertainty: Uncertainty
+    countries: pd.DataFrame
+    tally: pd.DataFrame
+    thresholds: dict
+    baseline_tally: pd.DataFrame
+    baseline_thresholds: dict
+    counts: np.ndarray = field(repr=False)
+    last_vote: dict = field(default_factory=dict)
+    data_last_date: pd.Timestamp | None = None
+    shock_sd: pd.Series | None = None
+    levers: pd.DataFrame | None = None
+
+    def to_json(self) -> str:
+        """forecast.json: the tally, thresholds, countries, scenario as loaded and provenance."""
+        doc = {
+            "scenario": self.scenario.to_dict(),
+            "as_of": self.as_of.date().isoformat(),
+            "target_year": self.target_year,
+            "data_last_vote_date": self.data_last_date.date().isoformat(),
+            "last_vote": self.last_vote,
+            "seed": self.seed,
+            "draws": self.draws,
+            "version": __version__,
+            "uncertainty": self.uncertainty.to_dict(),
+            "shock_sd": _rounded(self.shock_sd.to_dict()),
+            "lever_effects": _rounded(self.levers.to_dict(orient="index")),
+            "tally": _rounded(self.tally.to_dict(orient="index")),
+            "thresholds": _rounded(self.thresholds),
+            "baseline": {
+                "tally": _rounded(self.baseline_tally.to_dict(orient="index")),
+                "thresholds": _rounded(self.baseline_thresholds),
+            },
+            "countries": _rounded(
+                self.countries.assign(
+                    p_yes_change=self.countries["p_yes"] - self.countries["p_yes_baseline"]
+                ).to_dict(orient="records")
+            ),
+        }
+        return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+
+def _rounded(value):
+    if isinstance(value, float | np.floating):
+        return round(float(value), DECIMALS)
+    if isinstance(value, dict):
+        return {str(k): _rounded(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_rounded(v) for v in value]
+    if isinstance(value, np.integer):
+        return int(value)
+    return value
+
+
+def single_threaded_blas():
+    """A context in which numpy's BLAS uses one thread.
+
+    The products here are small (193 countries, a few dozen terms): threads gain nothing,
+    and on a busy machine their spin-waiting made a forecast five times slower. One thread
+    also fixes the order of floating-point sums, so the same seed gives the same bytes
+    on any number of cores.
+    """
+    from threadpoolctl import threadpool_limits
+
+    # threadpoolctl limits the BLAS libraries loaded so far: load scipy's (the model's
+    # linear algebra) before, or it keeps its threads.
+    import unvote.model  # noqa: F401
+
+    return threadpool_limits(limits=1, user_api="blas")
+
+
+# --- data and fit --------------------------------------------------------------------------
+def parse_as_of(as_of) -> pd.Timestamp:
+    """A date-like as a day Timestamp; UnvoteError naming the value otherwise."""
+    from unvote.countries import _as_day
+
+    return _as_day(as_of, "--as-of")
+
+
+def target_of(embargo: pd.DataFrame, as_of: pd.Timestamp, embargo_path) -> tuple[int, dict]:
+    """The year of the first embargo vote after ``as_of`` and the last vote before it.
+
+    Raises
+    ------
+    UnvoteError
+        If ``as_of`` leaves no earlier vote to learn from, or lies more than a year after
+        the data's last vote.
+    """
+    from unvote.backtest import TRAIN_FIRST_YEAR
+
+    dates = embargo.groupby("year")["date"].min().sort_index()
+    first_allowed = dates.loc[dates.index >= TRAIN_FIRST_YEAR].iloc[0] + pd.Timedelta(days=1)
+    last_allowed = dates.iloc[-1] + MAX_HORIZON
+    if not first_allowed <= as_of <= last_allowed:
+        raise UnvoteError(
+            f"{embargo_path}: --as-of {as_of.date()} is outside the data; allowed: "
+            f"{first_allowed.date()} (after the first vote to learn from) to "
+            f"{last_allowed.date()} (a year after the last recorded vote)"
+        )
+    later = dates.loc[dates >= as_of]
+    target_year = int(later.index[0]) if len(later) else int(dates.index[-1]) + 1
+    last_year = int(dates.loc[dates < as_of].index[-1])
+    rows = embargo.loc[embargo["year"] == last_year]
+    counts = rows["vote"].astype(str).value_counts()
+    last_vote = {
+        "year": last_year,
+        "date": pd.Timestamp(dates.loc[last_year]).date().isoformat(),
+        **{v: int(counts.get(v, 0)) for v in VOTE_LEVELS},
+    }
+    return target_year, last_vote
+
+
+def features_as_of(
+    features: pd.DataFrame,
+    embargo: pd.DataFrame,
+    as_of: pd.Timestamp,
+    *,
+    features_path,
+    votes_path,
+) -> pd.DataFrame:
+    """The features of the member states on ``as_of``: from features.csv, else the raw cache.
+
+    features.csv holds the day before each embargo vote and 2025-10-01; any other date is
+    computed from the roll-call table ``votes_path`` (built from the raw files by
+    ``make data``).
+
+    Returns
+    -------
+    DataFrame
+        Index ISO3 (sorted), the feature columns.
+    """
+    rows = features.loc[features["as_of"] == as_of]
+    if len(rows):
+        return rows.drop(columns=["as_of", "year"]).set_index("iso3").sort_index()
+    votes_path = Path(votes_path)
+    if not votes_path.exists():
+        dates = sorted(features["as_of"].dt.date.astype(str).unique())
+        raise DataError(
+            f"{features_path}: no features as of {as_of.date()} (it holds {dates[0]} ... "
+            f"{dates[-1]}: the day before each embargo vote, and the forecast date); other "
+            f"dates need the roll-call table {votes_path}: run `make data` first"
+        )
+    from unvote.features import build_features
+    from unvote.history import load_all_votes
+
+    return build_features(load_all_votes(votes_path), embargo, as_of).sort_index()
+
+
+def prepare(
+    as_of=DEFAULT_AS_OF,
+    *,
+    features_path=paths.FEATURES_CSV,
+    embargo_path=paths.EMBARGO_VOTES_CSV,
+    votes_path=paths.ALL_VOTES_PARQUET,
+) -> Context:
+    """Read the data, check the date, fit the model and the shock sizes (no randomness).
+
+    Returns
+    -------
+    Context
+    """
+    from unvote.backtest import TRAIN_FIRST_YEAR
+    from unvote.features import load_features
+    from unvote.history import load_embargo_votes
+    from unvote.model import VoteChoiceModel, training_table
+
+    as_of = parse_as_of(as_of)
+    embargo = load_embargo_votes(Path(embargo_path))
+    target_year, last_vote = target_of(embargo, as_of, embargo_path)
+    features = load_features(features_path)
+    X = features_as_of(
+        features, embargo, as_of, features_path=features_path, votes_path=votes_path
+    )
+    X = X.assign(year=target_year)
+    names = embargo.drop_duplicates("iso3", keep="last").set_index("iso3")["country"]
+    X["country"] = [_display_name(iso3, names) for iso3 in X.index]
+
+    table = training_table(features, embargo)
+    train = table.loc[
+        (table["year"] >= TRAIN_FIRST_YEAR)
+        & (table["year"] < target_year)
+        & (table["as_of"] < as_of)
+    ]
+    results = VoteChoiceModel().fit(train)
+    # "off": the target year as the model knows it (a 2017-2019 target keeps its campaign
+    # term); "on": the campaign indicator forced on, for levers anchored on it.
+    designs = {False: results.design(X), True: results.design(X.assign(campaign=1.0))}
+
+    # every bloc of the features table (the boolean columns), not only the model's terms
+    blocs = tuple(sorted(c for c in features.columns if features[c].dtype == bool))
+    shock_sd = estimate_shock_sizes(train, blocs)
+    loadings = shock_loadings(shock_units(X, blocs), shock_sd)
+    return Context(
+        as_of=as_of,
+        target_year=target_year,
+        last_vote=last_vote,
+        data_last_date=pd.Timestamp(embargo["date"].max()),
+        features=X,
+        results=results,
+        designs=designs,
+        shock_sd=shock_sd,
+        loadings=loadings,
+    )
+
+
+def _display_name(iso3: str, fallback: pd.Series) -> str:
+    try:
+        from unvote.countries import display_name
+
+        return display_name(iso3)
+    except (ImportError, UnvoteError, KeyError):
+        return str(fallback.get(iso3, iso3))
+
+
+def check_overrides(scenario: Scenario, members: pd.Index, as_of: pd.Timestamp) -> None:
+    """ScenarioError if an override names a state that is not a member on ``as_of``."""
+    for iso3, _ in scenario.overrides:
+        if iso3 not in members:
+            raise ScenarioError(
+                f"{scenario.source}: key 'overrides.{iso3}' names a state that is not a UN "
+                f"member on {as_of.date()}; allowed: the {len(members)} members of that day"
+            )
+
+
+# --- simulate and summarise ----------------------------------------------------------------
+def evaluate(
+    context: Context,
+    scenarios: list[Scenario],
+    draws: int = DEFAULT_DRAWS,
+    seed: int = DEFAULT_SEED,
+    uncertainty: Uncertainty | None = None,
+) -> list[Simulation]:
+    """Simulate each scenario ``draws`` times on the same random numbers from ``seed``.
+
+    ``uncertainty`` None draws all three sources.
+    """
+    uncertainty = Uncertainty() if uncertainty is None else uncertainty
+    if draws < 1:
+        raise UnvoteError(f"--draws: {draws}; allowed: a positive number of simulations")
+    for scenario in scenarios:
+        check_overrides(scenario, context.features.index, context.as_of)
+    rng = np.random.default_rng(seed)
+    n_levers = max((len(s.levers) for s in scenarios), default=0)
+    randomness = draw_randomness(
+        rng,
+        draws,
+        len(context.features),
+        context.loadings.shape[1],
+        n_levers,
+        context.results.sample_params,
+    )
+    return simulate_many(
+        context.predict,
+        context.features,
+        scenarios,
+        randomness,
+        loadings=context.loadings,
+        uncertainty=uncertainty,
+    )
+
+
+def lever_effects(context: Context, scenario: Scenario) -> pd.DataFrame:
+    """Expected yes votes each lever removes on its own, at the low, middle and high end.
+
+    At the fitted parameters, without shocks: a deterministic reading of the scenario
+    file's ranges in votes, for the summary and the report.
+
+    Returns
+    -------
+    DataFrame
+        Index lever names; columns ``low, mid, high`` (expected number of states).
+    """
+    from dataclasses import replace
+
+    from unvote.simulate import apply_levers, campaign_effect, lever_strengths, to_odds
+
+    off = to_odds(context.predict(None, False))
+    campaign = campaign_effect(off, to_odds(context.predict(None, True)))
+    base_yes = 1.0 / (1.0 + off.sum(axis=0))
+    rows = {}
+    for lever in scenario.levers:
+        lost = {}
+        for end, value in (("low", lever.low), ("mid", lever.mid), ("high", lever.high)):
+            fixed = replace(lever, low=value, high=value)
+            strength = lever_strengths((fixed,), None, context.features, campaign)
+            odds = apply_levers(off, strength, [lever.split])
+            lost[end] = float((base_yes - 1.0 / (1.0 + odds.sum(axis=0))).sum())
+        rows[lever.name] = lost
+    return pd.DataFrame.from_dict(rows, orient="index", columns=["low", "mid", "high"])
+
+
+def country_table(context: Context, sim: Simulation, base: Simulation) -> pd.DataFrame:
+    """country_forecast.csv: one row per member state, sorted by p_yes ascending."""
+    X = context.features
+    table = pd.DataFrame(sim.probs, columns=list(PROBA_COLUMNS), index=X.index)
+    table.insert(0, "country", X["country"].astype(str))
+    table["last_vote"] = X["last_vote"].astype(str)
+    table["p_yes_baseline"] = base.probs[:, 0]
+    table = table.reset_index(names="iso3").sort_values(["p_yes", "iso3"], kind="stable")
+    return table.loc[:, list(COUNTRY_COLUMNS)].reset_index(drop=True)
+
+
+def _resolve(scenario, scenarios_dir) -> Scenario:
+    return (
+        scenario
+        if isinstance(scenario, Scenario)
+        else load_scenario(scenario, scenarios_dir=scenarios_dir)
+    )
+
+
+def run_forecast(
+    scenario: Scenario | str | Path = DEFAULT_SCENARIO,
+    as_of=DEFAULT_AS_OF,
+    draws: int = DEFAULT_DRAWS,
+    seed: int = DEFAULT_SEED,
+    *,
+    uncertainty: Uncertainty | None = None,
+    baseline: Scenario | str | Path = BASELINE_SCENARIO,
+    scenarios_dir: Path | None = None,
+    features_path=paths.FEATURES_CSV,
+    embargo_path=paths.EMBARGO_VOTES_CSV,
+    votes_path=paths.ALL_VOTES_PARQUET,
+) -> ForecastResult:
+    """Forecast the first embargo vote after ``as_of`` under ``scenario``.
+
+    Parameters
+    ----------
+    scenario : Scenario, or a name in ``scenarios/`` or a path to a TOML file
+    as_of : date-like
+        Only data before this date is used.
+    draws : int
+        Number of simulated votes.
+    seed : int
+        The one seed of every random number: the same seed gives the same result.
+    uncertainty : Uncertainty, optional
+        Which sources of uncertainty to draw (for sensitivity runs); default all.
+    baseline : Scenario, name or path
+        The scenario ``p_yes_baseline`` and the baseline tally come from.
+
+    Returns
+    -------
+    ForecastResult
+    """
+    scenario = _resolve(scenario, scenarios_dir)
+    baseline = _resolve(baseline, scenarios_dir)
+    uncertainty = Uncertainty() if uncertainty is None else uncertainty
+    with single_threaded_blas():
+        context = prepare(
+            as_of, features_path=features_path, embargo_path=embargo_path, votes_path=votes_path
+        )
+        sim, base = evaluate(context, [scenario, baseline], draws, seed, uncertainty)
+        levers = lever_effects(context, scenario)
+    return ForecastResult(
+        scenario=scenario,
+        as_of=context.as_of,
+        target_year=context.target_year,
+        seed=seed,
+        draws=draws,
+        uncertainty=uncertainty,
+        countries=country_table(context, sim, base),
+        tally=summarise_tally(sim.counts),
+        thresholds=thresholds(sim.counts),
+        baseline_tally=summarise_tally(base.counts),
+        baseline_thresholds=thresholds(base.counts),
+        counts=sim.counts,
+        last_vote=context.last_vote,
+        data_last_date=context.data_last_date,
+        shock_sd=context.shock_sd,
+        levers=levers,
+    )
+
+
+def write_forecast(result: ForecastResult, out_dir: str | Path) -> list[Path]:
+    """Write country_forecast.csv, tally.csv and forecast.json into ``out_dir``, whole or not."""
+    from unvote.atomic import atomic_dir
+
+    out_dir = Path(out_dir)
+    names = ("country_forecast.csv", "tally.csv", "forecast.json")
+    with atomic_dir(out_dir) as tmp:
+        _csv(result.countries, tmp / names[0], index=False)
+        _csv(result.tally, tmp / names[1], index=True)
+        (tmp / names[2]).write_text(result.to_json(), encoding="utf-8", newline="\n")
+    return [out_dir / name for name in names]
+
+
+def _csv(frame: pd.DataFrame, path: Path, *, index: bool) -> None:
+    frame.to_csv(path, index=index, float_format=f"%.{DECIMALS}f", lineterminator="\n")
+
+
+# --- text ----------------------------------------------------------------------------------
+def _interval(row: pd.Series) -> str:
+    return f"{row['q05']:g}-{row['q95']:g}"
+
+
+def format_forecast(result: ForecastResult, top: int = 15) -> str:
+    """The short summary ``unvote forecast`` prints."""
+    last = result.last_vote
+    lines = [
+        f"Scenario {result.scenario.name}: the {result.target_year} embargo vote, as of "
+        f"{result.as_of.date()} ({result.draws:,} simulations, seed {result.seed})",
+        "",
+        f"{'':8}{'expected':>9}  {'90% interval':>12}  {'baseline':>8}  {last['year']} result",
+    ]
+    for vote in result.tally.index:
+        row = result.tally.loc[vote]
+        lines.append(
+            f"{vote:8}{row['mean']:9.1f}  {_interval(row):>12}  "
+            f"{result.baseline_tally.loc[vote, 'mean']:8.1f}  {last[vote]:>4}"
+        )
+    t = result.thresholds
+    lines += [
+        "",
+        f"P(yes < 180) {t['p_yes_below_180']:.2f}   P(yes < 170) {t['p_yes_below_170']:.2f}   "
+        f"P(yes < 160) {t['p_yes_below_160']:.2f}   P(no >= 5) {t['p_no_at_least_5']:.2f}   "
+        f"P(no >= 10) {t['p_no_at_least_10']:.2f}",
+    ]
+    if len(result.levers):
+        lines += ["", "Expected yes votes each lever removes on its own (low / mid / high):"]
+        for name, row in result.levers.iterrows():
+            lines.append(f"  {name:12}{row['low']:6.1f} {row['mid']:6.1f} {row['high']:6.1f}")
+    lines += [
+        "",
+        f"The {top} states most likely not to vote yes (p_yes; baseline; last vote):",
+    ]
+    for row in result.countries.head(top).itertuples(index=False):
+        lines.append(
+            f"  {row.iso3}  {row.country[:32]:32}  {row.p_yes:5.2f}  {row.p_yes_baseline:5.2f}  "
+            f"{row.last_vote}"
+        )
+    return "\n".join(lines)
+
+
+# --- two scenarios -------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Comparison:
+    """Two scenarios simulated on the same random numbers.
+
+    Attributes
+    ----------
+    names : tuple of str
+    tally : DataFrame
+        Index yes, no, abstain, absent; columns ``mean_<A>, q05_<A>, q95_<A>`` and the
+        same for B, and ``mean_diff`` (B minus A).
+    thresholds : DataFrame
+        Index the threshold names; columns A, B.
+    countries : DataFrame
+        ``iso3, country, p_yes_<A>, p_yes_<B>, diff`` (B minus A), largest change first.
+    """
+
+    names: tuple[str, str]
+    tally: pd.DataFrame
+    thresholds: pd.DataFrame
+    countries: pd.DataFrame
+
+
+def run_compare(
+    first: Scenario | str | Path,
+    second: Scenario | str | Path,
+    as_of=DEFAULT_AS_OF,
+    draws: int = DEFAULT_DRAWS,
+    seed: int = DEFAULT_SEED,
+    *,
+    uncertainty: Uncertainty | None = None,
+    scenarios_dir: Path | None = None,
+    features_path=paths.FEATURES_CSV,
+    embargo_path=paths.EMBARGO_VOTES_CSV,
+    votes_path=paths.ALL_VOTES_PARQUET,
+) -> Comparison:
+    """How scenario ``second`` differs from ``first`` (same data, fit and random numbers)."""
+    a, b = _resolve(first, scenarios_dir), _resolve(second, scenarios_dir)
+    if a.name == b.name:
+        raise UnvoteError(f"compare: both scenarios are named {a.name!r}; allowed: two different")
+    with single_threaded_blas():
+        context = prepare(
+            as_of, features_path=features_path, embargo_path=embargo_path, votes_path=votes_path
+        )
+        sim_a, sim_b = evaluate(context, [a, b], draws, seed, uncertainty)
+    ta, tb = summarise_tally(sim_a.counts), summarise_tally(sim_b.counts)
+    tally = pd.concat(
+        [
+            ta[["mean", "q05", "q95"]].add_suffix(f"_{a.name}"),
+            tb[["mean", "q05", "q95"]].add_suffix(f"_{b.name}"),
+        ],
+        axis=1,
+    )
+    tally["mean_diff"] = tb["mean"] - ta["mean"]
+    thr = pd.DataFrame({a.name: thresholds(sim_a.counts), b.name: thresholds(sim_b.counts)})
+    countries = pd.DataFrame(
+        {
+            "iso3": context.features.index,
+            "country": context.features["country"].to_numpy(),
+            f"p_yes_{a.name}": sim_a.probs[:, 0],
+            f"p_yes_{b.name}": sim_b.probs[:, 0],
+        }
+    )
+    countries["diff"] = countries[f"p_yes_{b.name}"] - countries[f"p_yes_{a.name}"]
+    order = np.lexsort((countries["iso3"].to_numpy(), -countries["diff"].abs().to_numpy()))
+    countries = countries.iloc[order].reset_index(drop=True)
+    return Comparison((a.name, b.name), tally, thr, countries)
+
+
+def write_compare(comparison: Comparison, out_dir: str | Path) -> list[Path]:
+    """Write compare_tally.csv, compare_thresholds.csv, compare_countries.csv, whole or not."""
+    from unvote.atomic import atomic_dir
+
+    out_dir = Path(out_dir)
+    files = {
+        "compare_tally.csv": (comparison.tally, True),
+        "compare_thresholds.csv": (comparison.thresholds, True),
+        "compare_countries.csv": (comparison.countries, False),
+    }
+    with atomic_dir(out_dir) as tmp:
+        for name, (frame, index) in files.items():
+            _csv(frame, tmp / name, index=index)
+    return [out_dir / name for name in files]
+
+
+def format_compare(comparison: Comparison, top: int = 15) -> str:
+    """The summary ``unvote compare`` prints."""
+    a, b = comparison.names
+    lines = [f"{b} against {a} (same data, fit and random numbers)", ""]
+    lines.append(f"{'':8}{a[:20]:>22}  {b[:20]:>22}  {'diff':>6}")
+    for vote, row in comparison.tally.iterrows():
+        left = f"{row[f'mean_{a}']:.1f} ({row[f'q05_{a}']:g}-{row[f'q95_{a}']:g})"
+        right = f"{row[f'mean_{b}']:.1f} ({row[f'q05_{b}']:g}-{row[f'q95_{b}']:g})"
+        lines.append(f"{vote:8}{left:>22}  {right:>22}  {row['mean_diff']:+6.1f}")
+    lines.append("")
+    for name, row in comparison.thresholds.iterrows():
+        lines.append(f"{name:20}{row[a]:8.3f}  {row[b]:8.3f}")
+    lines += ["", f"The {top} states whose p_yes changes most ({a} -> {b}):"]
+    for row in comparison.countries.head(top).itertuples(index=False):
+        lines.append(
+            f"  {row.iso3}  {str(row.country)[:32]:32}  {row[2]:5.2f} -> {row[3]:5.2f}  ({row.diff:+.2f})"
+        )
+    return "\n".join(lines)

@@ -1,0 +1,322 @@
+"""Scenarios: what a user assumes about the coming vote, loaded from TOML and checked once.
+
+A scenario is a set of *levers*. Each lever moves probability away from yes, towards
+abstain, no and absence in stated shares (its ``split``), with a strength drawn per
+simulation from a range ``[low, high]``:
+
+- ``anchor = "campaign"``: the strength is a multiple of the model's fitted 2017-2019
+  campaign effect (the drop in the log-probability of yes that the campaign term gives the
+  country, so it is scaled by the country's features the way the model learned it);
+- ``anchor = "feature"``: the strength is ``value * feature`` with ``feature`` a share in
+  [0, 1] (e.g. ``ukraine_yes_share``), for arguments without a precedent.
+
+How a strength enters the model's linear predictors is in :func:`unvote.simulate.apply_levers`.
+A user's file may also fix countries in ``[overrides]`` (ISO3 = a vote, or a table of
+probabilities). Every check happens in :func:`load_scenario`, which raises
+:class:`~unvote.errors.ScenarioError` naming the file, the key, the value and what is allowed.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import tomllib
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from unvote import paths
+from unvote.errors import ScenarioError
+from unvote.votes import VOTE_LEVELS
+
+#: Outcomes a lever can move probability to (all but yes), in this order.
+NON_YES: tuple[str, ...] = tuple(v for v in VOTE_LEVELS if v != "yes")
+ANCHORS: tuple[str, ...] = ("campaign", "feature")
+#: Features a lever may scale with: shares in [0, 1], so "value per unit" means "at full share".
+LEVER_FEATURES: tuple[str, ...] = (
+    "agree_us",
+    "agree_rus",
+    "ukraine_yes_share",
+    "ukraine_no_share",
+)
+#: A strength above this (in log-probability of yes) would mean p_yes falls by e**-10.
+MAX_STRENGTH = 10.0
+
+_TOP_KEYS = ("name", "description", "levers", "overrides")
+_LEVER_KEYS = ("description", "anchor", "feature", "range", "split")
+_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+_ISO3_RE = re.compile(r"^[A-Z]{3}$")
+
+
+@dataclass(frozen=True)
+class Lever:
+    """One way the scenario moves votes away from yes.
+
+    Attributes
+    ----------
+    name : str
+        The lever's key in the file (``[levers.<name>]``).
+    anchor : {"campaign", "feature"}
+        What ``low``/``high`` multiply: the fitted 2017-2019 campaign effect, or ``feature``.
+    low, high : float
+        Range of the strength, drawn uniformly per simulation (midpoint when fixed).
+    split : tuple of float
+        Shares of the probability taken from yes that go to abstain, no, absent (sum 1).
+    feature : str or None
+        Feature column the strength scales with (anchor "feature" only).
+    description : str
+        What the lever stands for, from the file.
+    """
+
+    name: str
+    anchor: str
+    low: float
+    high: float
+    split: tuple[float, float, float]
+    feature: str | None = None
+    description: str = ""
+
+    @property
+    def mid(self) -> float:
+        """The midpoint of the range: the strength used when effect uncertainty is off."""
+        return (self.low + self.high) / 2
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A validated scenario: levers plus per-country overrides.
+
+    ``overrides`` maps ISO3 to fixed probabilities in ``VOTE_LEVELS`` order
+    (yes, abstain, no, absent), kept as a sorted tuple of pairs so the object stays frozen.
+    """
+
+    name: str
+    description: str = ""
+    levers: tuple[Lever, ...] = ()
+    overrides: tuple[tuple[str, tuple[float, float, float, float]], ...] = ()
+    source: str = ""
+
+    @property
+    def override_map(self) -> dict[str, tuple[float, float, float, float]]:
+        """The overrides as a dict ISO3 -> probabilities (yes, abstain, no, absent)."""
+        return dict(self.overrides)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The scenario as loaded, as plain JSON-able data (for forecast.json)."""
+        return {
+            "name": self.name,
+            "description": self.description,
+            "source": self.source,
+            "levers": {
+                lever.name: {
+                    "description": lever.description,
+                    "anchor": lever.anchor,
+                    "feature": lever.feature,
+                    "range": [lever.low, lever.high],
+                    "split": dict(zip(NON_YES, lever.split, strict=True)),
+                }
+                for lever in self.levers
+            },
+            "overrides": {
+                iso3: dict(zip(VOTE_LEVELS, probs, strict=True)) for iso3, probs in self.overrides
+            },
+        }
+
+
+BASELINE = Scenario(name="baseline", description="No campaign beyond what the model learned.")
+
+
+def _fail(source: str, key: str, value: Any, allowed: str) -> ScenarioError:
+    return ScenarioError(f"{source}: key {key!r} has value {value!r}; allowed: {allowed}")
+
+
+def _number(source: str, key: str, value: Any) -> float:
+    # bool is an int in Python; a TOML "true" is never a number here.
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise _fail(source, key, value, "a number")
+    number = float(value)
+    if not math.isfinite(number):
+        raise _fail(source, key, value, "a finite number")
+    return number
+
+
+def _string(source: str, key: str, value: Any) -> str:
+    if not isinstance(value, str):
+        raise _fail(source, key, value, "a string")
+    return value
+
+
+def _table(source: str, key: str, value: Any) -> Mapping[str, Any]:
+    if not isinstance(value, Mapping):
+        raise _fail(source, key, value, "a table")
+    return value
+
+
+def _check_keys(source: str, where: str, table: Mapping[str, Any], allowed: tuple[str, ...]):
+    for key in table:
+        if key not in allowed:
+            raise _fail(source, f"{where}{key}", table[key], f"keys {', '.join(allowed)}")
+
+
+def _probabilities(
+    source: str, key: str, table: Mapping[str, Any], levels: tuple[str, ...]
+) -> tuple[float, ...]:
+    """Shares for ``levels`` (missing ones are 0), each in [0, 1], summing to 1."""
+    _check_keys(source, f"{key}.", table, levels)
+    shares = []
+    for level in levels:
+        share = _number(source, f"{key}.{level}", table.get(level, 0.0))
+        if not 0.0 <= share <= 1.0:
+            raise _fail(source, f"{key}.{level}", table[level], "a probability in [0, 1]")
+        shares.append(share)
+    total = sum(shares)
+    if abs(total - 1.0) > 1e-6:
+        raise _fail(source, key, dict(table), f"shares of {', '.join(levels)} summing to 1")
+    return tuple(shares)
+
+
+def _lever(source: str, name: str, raw: Any) -> Lever:
+    key = f"levers.{name}"
+    table = _table(source, key, raw)
+    _check_keys(source, f"{key}.", table, _LEVER_KEYS)
+    for required in ("anchor", "range", "split"):
+        if required not in table:
+            raise ScenarioError(f"{source}: lever {key!r} lacks key {required!r}")
+    anchor = _string(source, f"{key}.anchor", table["anchor"])
+    if anchor not in ANCHORS:
+        raise _fail(source, f"{key}.anchor", anchor, " or ".join(ANCHORS))
+    feature = table.get("feature")
+    if anchor == "campaign" and feature is not None:
+        raise _fail(
+            source, f"{key}.feature", feature, "nothing (the model's campaign term sets it)"
+        )
+    if anchor == "feature":
+        if feature is None:
+            raise ScenarioError(f"{source}: lever {key!r} with anchor 'feature' lacks 'feature'")
+        feature = _string(source, f"{key}.feature", feature)
+        if feature not in LEVER_FEATURES:
+            raise _fail(source, f"{key}.feature", feature, ", ".join(LEVER_FEATURES))
+    bounds = table["range"]
+    if not isinstance(bounds, list) or len(bounds) != 2:
+        raise _fail(source, f"{key}.range", bounds, "a list [low, high] of two numbers")
+    low = _number(source, f"{key}.range", bounds[0])
+    high = _number(source, f"{key}.range", bounds[1])
+    if not 0.0 <= low <= high <= MAX_STRENGTH:
+        raise _fail(source, f"{key}.range", bounds, f"0 <= low <= high <= {MAX_STRENGTH:g}")
+    split = _probabilities(
+        source, f"{key}.split", _table(source, f"{key}.split", table["split"]), NON_YES
+    )
+    description = _string(source, f"{key}.description", table.get("description", ""))
+    return Lever(name, anchor, low, high, split, feature, description)  # type: ignore[arg-type]
+
+
+def _override(source: str, iso3: str, raw: Any) -> tuple[float, float, float, float]:
+    key = f"overrides.{iso3}"
+    if isinstance(raw, str):
+        if raw not in VOTE_LEVELS:
+            raise _fail(source, key, raw, f"one of {', '.join(VOTE_LEVELS)} or a table of them")
+        return tuple(float(level == raw) for level in VOTE_LEVELS)  # type: ignore[return-value]
+    if isinstance(raw, Mapping):
+        return _probabilities(source, key, raw, VOTE_LEVELS)  # type: ignore[return-value]
+    raise _fail(source, key, raw, f"one of {', '.join(VOTE_LEVELS)} or a table of them")
+
+
+def parse_scenario(
+    data: Mapping[str, Any], *, source: str, known_iso3: Collection[str] | None = None
+) -> Scenario:
+    """Validate a parsed TOML document into a :class:`Scenario`.
+
+    Parameters
+    ----------
+    data : mapping
+        The document, as ``tomllib`` returns it.
+    source : str
+        The file name to put in error messages; its stem is the default scenario name.
+    known_iso3 : collection of str, optional
+        ISO3 codes allowed in ``[overrides]``; default: every state in the countries table.
+
+    Raises
+    ------
+    ScenarioError
+        On any unknown key, wrong type or out-of-range value.
+    """
+    _check_keys(source, "", data, _TOP_KEYS)
+    name = _string(source, "name", data.get("name", Path(source).stem))
+    if not _NAME_RE.match(name):
+        raise _fail(source, "name", name, "letters, digits, '_', '-', '.' (a folder name)")
+    description = _string(source, "description", data.get("description", ""))
+    levers = tuple(
+        _lever(source, lever_name, raw)
+        for lever_name, raw in _table(source, "levers", data.get("levers", {})).items()
+    )
+    raw_overrides = _table(source, "overrides", data.get("overrides", {}))
+    if raw_overrides and known_iso3 is None:
+        known_iso3 = _all_iso3()
+    overrides = []
+    for iso3, raw in sorted(raw_overrides.items()):
+        if not _ISO3_RE.match(iso3) or iso3 not in known_iso3:
+            raise _fail(source, f"overrides.{iso3}", raw, "ISO3 codes of UN member states")
+        overrides.append((iso3, _override(source, iso3, raw)))
+    return Scenario(name, description, levers, tuple(overrides), source)
+
+
+def _all_iso3() -> frozenset[str]:
+    from unvote.countries import membership
+
+    return frozenset(membership()["iso3"])
+
+
+def resolve_scenario_path(name_or_path: str | Path, scenarios_dir: Path | None = None) -> Path:
+    """A scenario given by name (``scenarios/<name>.toml``) or by path, as a path.
+
+    Raises
+    ------
+    ScenarioError
+        If no such file exists (the message lists the scenarios available).
+    """
+    scenarios_dir = paths.SCENARIOS_DIR if scenarios_dir is None else scenarios_dir
+    candidate = Path(name_or_path)
+    if candidate.suffix != ".toml" and len(candidate.parts) == 1:
+        candidate = scenarios_dir / f"{name_or_path}.toml"
+    if not candidate.is_file():
+        available = sorted(p.stem for p in scenarios_dir.glob("*.toml"))
+        raise ScenarioError(
+            f"{candidate}: scenario file not found; allowed: a path to a .toml file "
+            f"or one of {', '.join(available) or '(none in ' + str(scenarios_dir) + ')'}"
+        )
+    return candidate
+
+
+def load_scenario(
+    name_or_path: str | Path,
+    *,
+    scenarios_dir: Path | None = None,
+    known_iso3: Collection[str] | None = None,
+) -> Scenario:
+    """Read and validate a scenario file.
+
+    Parameters
+    ----------
+    name_or_path : str or Path
+        A name in ``scenarios/`` (``"us_lobbying_2025"``) or a path to a TOML file.
+    scenarios_dir : Path, optional
+        Where names are looked up (default ``unvote.paths.SCENARIOS_DIR``).
+    known_iso3 : collection of str, optional
+        ISO3 codes allowed in ``[overrides]`` (default: the countries table).
+
+    Returns
+    -------
+    Scenario
+        Frozen, validated; ``source`` is the file's path.
+    """
+    path = resolve_scenario_path(name_or_path, scenarios_dir)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as err:
+        raise ScenarioError(
+            f"{path}: not UTF-8 text ({err.reason}); allowed: a TOML file"
+        ) from err
+    except tomllib.TOMLDecodeError as err:
+        raise ScenarioError(f"{path}: not valid TOML ({err}); allowed: a TOML file") from err
+    return parse_scenario(data, source=str(path), known_iso3=known_iso3)

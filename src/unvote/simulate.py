@@ -1,0 +1,579 @@
+"""Simulate many votes at once from the model's linear predictors: vectorised numpy.
+
+Shapes: ``d`` simulations, ``n`` member states, 4 outcomes in ``VOTE_LEVELS`` order (yes,
+abstain, no, absent). A linear predictor ``eta`` holds the log-odds of each outcome
+against yes, as :meth:`unvote.model.VoteChoiceResults.linear_predictor` returns it. Inside
+the engine arrays are *outcome-first*: ``eta`` and ``odds`` have shape ``(3, d, n)`` for
+abstain, no, absent (the yes column is 0 and left out) and probabilities ``(4, d, n)``, so
+that every step works elementwise on contiguous ``(d, n)`` blocks.
+
+Three sources of uncertainty, each switchable (:class:`Uncertainty`):
+
+- *parameters*: one draw of the model's coefficients per simulation;
+- *effects*: each lever's strength drawn uniformly from its range per simulation;
+- *shocks*: correlated shifts of the log-odds of leaving yes, shared by every member
+  (``global``), by the members of a regional group (``group``) and of a bloc (``bloc``),
+  one normal draw per unit and simulation, with standard deviations estimated by
+  :func:`estimate_shock_sizes` from how those units' members left yes together in past
+  embargo votes.
+
+All randomness comes from one :class:`numpy.random.Generator` through :func:`draw_randomness`;
+everything after it is deterministic, so a scenario and the baseline evaluated on the same
+:class:`Draws` differ by the scenario's effect alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from unvote.scenario import Lever, Scenario
+from unvote.votes import VOTE_LEVELS
+
+#: Rows of tally.csv, in the order the issue asks for.
+TALLY_ROWS: tuple[str, ...] = ("yes", "no", "abstain", "absent")
+QUANTILES: dict[str, float] = {
+    "q05": 0.05,
+    "q10": 0.10,
+    "q25": 0.25,
+    "q50": 0.50,
+    "q75": 0.75,
+    "q90": 0.90,
+    "q95": 0.95,
+}
+YES_BELOW: tuple[int, ...] = (180, 170, 160)
+NO_AT_LEAST: tuple[int, ...] = (5, 10)
+SHOCK_KINDS: tuple[str, ...] = ("global", "group", "bloc")
+#: Embargo votes from this year on estimate the shock sizes: the years after the
+#: 1990s, when most states moved from abstaining to yes (a one-off shift, not a shock);
+#: the same start as the model's backtest.
+SHOCK_SINCE = 2000
+_GH_NODES = 40
+
+
+@dataclass(frozen=True)
+class Uncertainty:
+    """Which sources of uncertainty a simulation draws (all on by default)."""
+
+    parameters: bool = True
+    effects: bool = True
+    shocks: bool = True
+
+    def to_dict(self) -> dict[str, bool]:
+        """As plain data, for forecast.json."""
+        return {"parameters": self.parameters, "effects": self.effects, "shocks": self.shocks}
+
+
+@dataclass(frozen=True)
+class Draws:
+    """Every random number one forecast uses, drawn once from one Generator.
+
+    Attributes
+    ----------
+    votes : ndarray, shape (d, n)
+        Uniforms in [0, 1) that turn probabilities into votes.
+    shocks : ndarray, shape (d, u)
+        Standard normals, one per shock unit (scaled by the unit's size later).
+    params : ndarray, shape (d, p, 3), or None
+        Model coefficients, one set per simulation; None when parameter uncertainty is off.
+    effects : ndarray, shape (L, d)
+        Uniforms in [0, 1), one row per lever, mapped onto each lever's range. Lever-major,
+        so lever ``j`` gets the same numbers whatever the number of levers drawn.
+    """
+
+    votes: np.ndarray
+    shocks: np.ndarray
+    params: np.ndarray | None
+    effects: np.ndarray
+
+    @property
+    def n_draws(self) -> int:
+        return self.votes.shape[0]
+
+    def chunk(self, part: slice) -> Draws:
+        """The simulations ``part`` of every array."""
+        params = None if self.params is None else self.params[part]
+        return Draws(self.votes[part], self.shocks[part], params, self.effects[:, part])
+
+
+def draw_randomness(
+    rng: np.random.Generator,
+    n_draws: int,
+    n_countries: int,
+    n_units: int,
+    n_levers: int,
+    sample_params=None,
+) -> Draws:
+    """Draw all random numbers of a forecast, in a fixed order.
+
+    The order (votes, shocks, parameters, lever effects) keeps the first three identical
+    for any scenario, so scenarios differ only through their levers.
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+    n_draws, n_countries, n_units, n_levers : int
+    sample_params : callable ``(rng, n_draws) -> ndarray (d, p, 3)``, optional
+        Usually ``results.sample_params``; None leaves ``params`` None.
+    """
+    votes = rng.random((n_draws, n_countries))
+    shocks = rng.standard_normal((n_draws, n_units))
+    params = None if sample_params is None else np.asarray(sample_params(rng, n_draws))
+    effects = rng.random((n_levers, n_draws))
+    return Draws(votes, shocks, params, effects)
+
+
+# --- levers ---------------------------------------------------------------------------------
+#: Linear predictors beyond this would overflow ``exp``; the model never comes near.
+_MAX_ETA = 700.0
+
+
+def to_odds(eta: np.ndarray) -> np.ndarray:
+    """Odds of abstain, no, absent against yes from their linear predictors ``(3, ...)``.
+
+    Raises
+    ------
+    ValueError
+        If a linear predictor is beyond +-700 (exp would overflow).
+    """
+    if eta.size and (eta.max() > _MAX_ETA or eta.min() < -_MAX_ETA):
+        raise ValueError(f"linear predictor outside +-{_MAX_ETA:g}: the model fit diverged")
+    return np.exp(eta)
+
+
+def log_p_yes(odds: np.ndarray) -> np.ndarray:
+    """log P(yes) from odds ``(3, ...)``: shape ``(...)``."""
+    return -np.log1p(odds[0] + odds[1] + odds[2])
+
+
+def campaign_effect(odds_off: np.ndarray, odds_on: np.ndarray) -> np.ndarray:
+    """How much the fitted campaign term lowers each country's log P(yes), floored at 0.
+
+    ``odds_on`` are the odds (:func:`to_odds`) with the 2017-2019 campaign indicator
+    switched on, ``odds_off`` without; both ``(3, ..., n)``. A negative effect (the fitted
+    term would raise p_yes for some countries) is set to 0: the campaign pushes no one
+    towards yes.
+
+    Returns
+    -------
+    ndarray, shape (..., n)
+        In log-probability units (0.1 is about a 10% relative fall of p_yes).
+    """
+    return np.maximum(log_p_yes(odds_off) - log_p_yes(odds_on), 0.0)
+
+
+def lever_strengths(
+    levers: tuple[Lever, ...],
+    effects: np.ndarray | None,
+    features: pd.DataFrame,
+    campaign: np.ndarray | None,
+) -> list[np.ndarray]:
+    """Each lever's strength per simulation and country, in log-probability of yes.
+
+    Parameters
+    ----------
+    levers : tuple of Lever
+    effects : ndarray (L, d) of uniforms, or None for each lever's midpoint
+    features : DataFrame
+        One row per country (n rows), with the lever features.
+    campaign : ndarray (n,) or (d, n), or None
+        :func:`campaign_effect`; needed by levers anchored on the campaign.
+
+    Returns
+    -------
+    list of ndarray
+        One array per lever, broadcastable to (d, n), all >= 0.
+    """
+    out = []
+    for j, lever in enumerate(levers):
+        if effects is None:
+            multiple = np.asarray(lever.mid)
+        else:
+            multiple = (lever.low + (lever.high - lever.low) * effects[j])[:, None]
+        if lever.anchor == "campaign":
+            if campaign is None:
+                raise ValueError(f"lever {lever.name!r} needs the model's campaign effect")
+            base = campaign
+        else:
+            # A country without the feature (no recorded vote behind it) gets no push.
+            base = features[lever.feature].astype(float).fillna(0.0).clip(0.0, 1.0).to_numpy()
+        out.append(multiple * base)
+    return out
+
+
+def apply_levers(
+    odds: np.ndarray, strengths: list[np.ndarray], splits: list[tuple[float, ...]]
+) -> np.ndarray:
+    """Shift the linear predictors so P(yes) falls by ``exp(-sum of strengths)``.
+
+    With total strength ``s`` (per simulation and country) and split ``w`` (the levers'
+    splits averaged with weights their strengths), each non-yes log-odds ``eta_k`` becomes
+    ``log(exp(s + eta_k) + w_k * (exp(s) - 1))``: exactly the probabilities
+    ``p_yes' = p_yes * exp(-s)`` and ``p_k' = p_k + w_k * (p_yes - p_yes')``, i.e. the
+    probability taken from yes goes to abstain, no and absent in the stated shares and
+    nothing else moves. ``s = 0`` leaves the odds unchanged bit for bit, and a larger
+    ``s`` never raises P(yes).
+
+    Parameters
+    ----------
+    odds : ndarray (3, d, n) or (3, n)
+        ``exp(eta_k)`` for abstain, no, absent (:func:`to_odds`).
+    strengths : list of ndarray broadcastable to (d, n), >= 0
+    splits : list of (abstain, no, absent) shares, one per lever
+
+    Returns
+    -------
+    ndarray (3, d, n): the new odds
+    """
+    if not strengths:
+        return odds
+    total = sum(strengths)
+    out = odds * np.exp(total)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        per_unit = np.where(total > 0, np.expm1(total) / total, 0.0)
+    for k in range(3):
+        # sum_j s_j w_jk: the strength-weighted split, times (e^s - 1) / s
+        weighted = sum(
+            strength * split[k] for strength, split in zip(strengths, splits, strict=True)
+        )
+        out[k] += weighted * per_unit
+    return out
+
+
+# --- shocks --------------------------------------------------------------------------------
+def shock_units(features: pd.DataFrame, blocs: tuple[str, ...]) -> pd.DataFrame:
+    """Which shock units each country belongs to: a 0/1 matrix.
+
+    Returns
+    -------
+    DataFrame
+        Index as ``features``; columns ``global``, ``group:<name>`` for each regional group
+        present, ``bloc:<name>`` for each of ``blocs`` (sorted).
+    """
+    units = {"global": np.ones(len(features))}
+    for group in sorted(features["group"].unique()):
+        units[f"group:{group}"] = (features["group"] == group).to_numpy(dtype=float)
+    for bloc in sorted(blocs):
+        units[f"bloc:{bloc}"] = features[bloc].astype(bool).to_numpy(dtype=float)
+    return pd.DataFrame(units, index=features.index)
+
+
+def shock_loadings(units: pd.DataFrame, sizes: pd.Series) -> np.ndarray:
+    """The units matrix scaled by each unit's kind's standard deviation: shape (n, u)."""
+    kind = [col.split(":", 1)[0] for col in units.columns]
+    return units.to_numpy(dtype=float) * sizes.reindex(kind).fillna(0.0).to_numpy()
+
+
+def _defections(history: pd.DataFrame, units: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Per unit and year: members that voted yes at the previous vote, and those that left yes.
+
+    Returns
+    -------
+    n, k : ndarray, shape (u, t)
+        ``t`` the years of ``history`` in order.
+    """
+    prev_yes = history["last_vote"].astype(str).eq("yes").to_numpy()
+    left = prev_yes & ~history["vote"].astype(str).eq("yes").to_numpy()
+    years, year_idx = np.unique(history["year"].to_numpy(), return_inverse=True)
+    member = units.to_numpy(dtype=float)
+    n = np.zeros((units.shape[1], len(years)))
+    k = np.zeros_like(n)
+    np.add.at(n.T, year_idx, member * prev_yes[:, None])
+    np.add.at(k.T, year_idx, member * left[:, None])
+    return n, k
+
+
+def _fit_random_year_effect(n: np.ndarray, k: np.ndarray, year_effects: bool) -> float:
+    """Maximum-likelihood sd of a unit-by-year normal shock on the logit of leaving yes.
+
+    Model: ``k[u, t] ~ Binomial(n[u, t], expit(mu_u + a_t + sigma * z))``, ``z ~ N(0, 1)``
+    one per unit and year, integrated by Gauss-Hermite quadrature; ``a_t`` a free effect
+    per year when ``year_effects`` (so the unit's shock is what it shares beyond the whole
+    assembly's movement), else 0. The gradient is analytic.
+    """
+    from scipy.optimize import minimize
+    from scipy.special import expit, gammaln
+
+    keep = n > 0
+    n_units, n_years = n.shape
+    n_year = n_years - 1 if year_effects else 0
+    nodes, weights = np.polynomial.hermite_e.hermegauss(_GH_NODES)
+    log_w = np.log(weights / weights.sum())
+    log_binom = gammaln(n + 1) - gammaln(k + 1) - gammaln(n - k + 1)
+
+    def negloglik(theta):
+        mu = theta[:n_units]
+        a = np.r_[0.0, theta[n_units : n_units + n_year]] if year_effects else 0.0
+        sigma = theta[-1]
+        lin = (mu[:, None] + a)[..., None] + sigma * nodes
+        p = np.clip(expit(lin), 1e-12, 1 - 1e-12)
+        ll = k[..., None] * np.log(p) + (n - k)[..., None] * np.log1p(-p) + log_w
+        top = ll.max(axis=-1, keepdims=True)
+        weight = np.exp(ll - top)
+        total = weight.sum(axis=-1)
+        marginal = top[..., 0] + np.log(total) + log_binom
+        # d marginal / d lin at each node: posterior weight of the node times (k - n p)
+        post = np.where(keep[..., None], weight / total[..., None], 0.0)
+        score = post * (k[..., None] - n[..., None] * p)
+        grad = [score.sum(axis=(1, 2))]
+        if year_effects:
+            grad.append(score.sum(axis=(0, 2))[1:])
+        grad.append([(score * nodes).sum()])
+        return -marginal[keep].sum(), -np.concatenate(grad)
+
+    start = np.r_[np.full(n_units, -4.0), np.zeros(n_year), 0.5]
+    bounds = [(-15.0, 5.0)] * n_units + [(-10.0, 10.0)] * n_year + [(0.0, 5.0)]
+    fit = minimize(negloglik, start, jac=True, method="L-BFGS-B", bounds=bounds)
+    return float(fit.x[-1])
+
+
+def estimate_shock_sizes(
+    history: pd.DataFrame, blocs: tuple[str, ...], since: int = SHOCK_SINCE
+) -> pd.Series:
+    """How much members of the same unit left yes together in past embargo votes.
+
+    For each kind of unit, a logistic model of the number of members that left yes (yes
+    at the previous embargo vote, anything else at this one) with a normal unit-by-year
+    random effect, fitted by maximum likelihood (:func:`_fit_random_year_effect`); its
+    standard deviation is the shock size, on the scale the simulation draws it (the
+    log-odds of leaving yes). ``global`` has a single unit (the whole assembly); ``group``
+    and ``bloc`` also have a free effect per year, so their shock is the movement a unit
+    shares beyond the assembly's. Joining yes is left out: since 2000 it is mostly states
+    back from an absence, which says little about blocs moving together.
+
+    Parameters
+    ----------
+    history : DataFrame
+        One row per country and embargo vote: ``year``, ``vote``, ``last_vote`` (the
+        country's vote at the previous embargo vote), ``group`` and the ``blocs`` columns.
+    blocs : tuple of str
+        Bloc columns to use (e.g. ``("eu", "nato")``).
+    since : int
+        First year used.
+
+    Returns
+    -------
+    Series
+        Index ``global, group, bloc``: standard deviations on the log-odds scale.
+    """
+    history = history.loc[history["year"] >= since]
+    units = shock_units(history, blocs)
+    kinds = np.array([col.split(":", 1)[0] for col in units.columns])
+    n, k = _defections(history, units)
+    sizes = {}
+    for kind in SHOCK_KINDS:
+        rows = kinds == kind
+        # nobody left yes: nothing moved together
+        if not rows.any() or k[rows].sum() == 0:
+            sizes[kind] = 0.0
+            continue
+        sizes[kind] = _fit_random_year_effect(n[rows], k[rows], year_effects=kind != "global")
+    return pd.Series(sizes, name="shock_sd")
+
+
+# --- probabilities, votes, tallies ---------------------------------------------------------
+def odds_to_probs(odds: np.ndarray) -> np.ndarray:
+    """Probabilities (yes, abstain, no, absent) from odds against yes: ``(3, ...) -> (4, ...)``."""
+    p_yes = 1.0 / (1.0 + odds[0] + odds[1] + odds[2])
+    return np.stack([p_yes, odds[0] * p_yes, odds[1] * p_yes, odds[2] * p_yes])
+
+
+def apply_overrides(
+    probs: np.ndarray, index: pd.Index, overrides: dict[str, tuple[float, ...]]
+) -> np.ndarray:
+    """Replace the probabilities ``(4, d, n)`` of overridden countries (a user's assumptions)."""
+    if not overrides:
+        return probs
+    out = np.array(probs, copy=True)
+    for iso3, fixed in overrides.items():
+        out[..., index.get_loc(iso3)] = np.asarray(fixed)[:, None]
+    return out
+
+
+def draw_votes(probs: np.ndarray, uniforms: np.ndarray) -> np.ndarray:
+    """One vote per simulation and country: codes 0..3 in VOTE_LEVELS order, shape (d, n).
+
+    ``probs`` is ``(4, d, n)``; a vote is the first outcome whose cumulative probability
+    exceeds the uniform.
+    """
+    cumulative = probs[0]
+    votes = (uniforms >= cumulative).astype(np.int8)
+    for k in (1, 2):
+        cumulative = cumulative + probs[k]
+        votes += uniforms >= cumulative
+    return votes
+
+
+def tally(votes: np.ndarray) -> np.ndarray:
+    """Counts of each outcome per simulation: shape (d, 4), VOTE_LEVELS order; rows sum to n."""
+    k = len(VOTE_LEVELS)
+    offsets = (np.arange(votes.shape[0]) * k)[:, None]
+    return np.bincount((votes + offsets).ravel(), minlength=votes.shape[0] * k).reshape(-1, k)
+
+
+def summarise_tally(counts: np.ndarray) -> pd.DataFrame:
+    """Mean and quantiles of each outcome's count.
+
+    Returns
+    -------
+    DataFrame
+        Index ``yes, no, abstain, absent``; columns ``mean, q05, q10, q25, q50, q75, q90,
+        q95`` (numbers of member states; quantiles by linear interpolation).
+    """
+    frame = pd.DataFrame(counts, columns=list(VOTE_LEVELS)).loc[:, list(TALLY_ROWS)]
+    table = pd.DataFrame(
+        {"mean": frame.mean(), **{k: frame.quantile(q) for k, q in QUANTILES.items()}}
+    )
+    table.index.name = "vote"
+    return table
+
+
+def thresholds(counts: np.ndarray) -> dict[str, float]:
+    """P(yes < 180, 170, 160) and P(no >= 5, 10) over the simulations."""
+    yes = counts[:, VOTE_LEVELS.index("yes")]
+    no = counts[:, VOTE_LEVELS.index("no")]
+    out = {f"p_yes_below_{t}": float((yes < t).mean()) for t in YES_BELOW}
+    out.update({f"p_no_at_least_{t}": float((no >= t).mean()) for t in NO_AT_LEAST})
+    return out
+
+
+@dataclass(frozen=True)
+class Simulation:
+    """What :func:`simulate` returns.
+
+    Attributes
+    ----------
+    probs : ndarray, shape (n, 4)
+        Each country's probabilities, averaged over the simulations.
+    counts : ndarray, shape (d, 4)
+        The simulated tallies (VOTE_LEVELS order).
+    """
+
+    probs: np.ndarray
+    counts: np.ndarray
+
+
+def simulate(
+    odds_off: np.ndarray,
+    features: pd.DataFrame,
+    scenario: Scenario,
+    draws: Draws,
+    *,
+    odds_on: np.ndarray | None = None,
+    loadings: np.ndarray | None = None,
+    uncertainty: Uncertainty = Uncertainty(),
+) -> Simulation:
+    """Simulate ``draws.n_draws`` votes under ``scenario``.
+
+    Parameters
+    ----------
+    odds_off : ndarray (3, d, n) or (3, n)
+        :func:`to_odds` of the model's linear predictors without the campaign term (per
+        parameter draw, or at the fitted parameters).
+    features : DataFrame
+        n rows (index ISO3) with the levers' features.
+    scenario : Scenario
+    draws : Draws
+    odds_on : ndarray like ``odds_off``, optional
+        The same with the campaign indicator on; needed by campaign-anchored levers.
+    loadings : ndarray (n, u), optional
+        :func:`shock_loadings`; None or ``uncertainty.shocks`` False means no shocks.
+    uncertainty : Uncertainty
+        ``effects`` False uses each lever's midpoint; ``shocks`` False drops the shocks.
+        (``parameters`` is decided by the caller when building ``odds_off``.)
+
+    Returns
+    -------
+    Simulation
+    """
+    d, n = draws.votes.shape
+    if odds_off.ndim == 2:  # at the fitted parameters: the same for every simulation
+        odds_off = odds_off[:, None, :]
+        odds_on = None if odds_on is None else odds_on[:, None, :]
+    odds = np.broadcast_to(odds_off, (3, d, n))
+    if uncertainty.shocks and loadings is not None:
+        # a shock shifts every non-yes linear predictor of a country by the same amount
+        odds = odds * np.exp(draws.shocks @ loadings.T)
+    levers = scenario.levers
+    if levers:
+        campaign = None if odds_on is None else campaign_effect(odds_off, odds_on)
+        effects = draws.effects if uncertainty.effects else None
+        strengths = lever_strengths(levers, effects, features, campaign)
+        strengths = [np.broadcast_to(s, (d, n)) for s in strengths]
+        odds = apply_levers(odds, strengths, [lever.split for lever in levers])
+    probs = apply_overrides(odds_to_probs(odds), features.index, scenario.override_map)
+    counts = tally(draw_votes(probs, draws.votes))
+    return Simulation(probs=probs.mean(axis=1).T, counts=counts)
+
+
+#: Simulations per chunk: small arrays stay in cache and are reused, where one
+#: (10,000 x 193 x 4) array costs more in fresh memory than in arithmetic.
+CHUNK = 500
+
+
+def simulate_many(
+    predict,
+    features: pd.DataFrame,
+    scenarios: list[Scenario],
+    draws: Draws,
+    *,
+    loadings: np.ndarray | None = None,
+    uncertainty: Uncertainty = Uncertainty(),
+    chunk: int = CHUNK,
+) -> list[Simulation]:
+    """:func:`simulate` for several scenarios on the same draws, chunk by chunk.
+
+    Parameters
+    ----------
+    predict : callable ``(params, campaign) -> ndarray``
+        Linear predictors of abstain, no, absent for the countries of ``features``:
+        ``params`` is a chunk of ``draws.params`` (shape (c, p, 3)) or None for the fitted
+        parameters, ``campaign`` whether the 2017-2019 campaign indicator is on; returns
+        (3, c, n) or (3, n) (the model's ``linear_predictor`` without its yes column,
+        outcome-first).
+    scenarios : list of Scenario
+        Evaluated on the same random numbers (common random numbers), so their
+        differences are the scenarios' effects alone.
+
+    Returns
+    -------
+    list of Simulation, one per scenario
+    """
+    d = draws.n_draws
+    use_params = uncertainty.parameters and draws.params is not None
+    needs_campaign = any(lv.anchor == "campaign" for sc in scenarios for lv in sc.levers)
+
+    def odds(params, campaign):
+        return to_odds(predict(params, campaign))
+
+    fixed = None
+    if not use_params:
+        fixed = (odds(None, False), odds(None, True) if needs_campaign else None)
+    sums = [np.zeros((len(features), 4)) for _ in scenarios]
+    counts = [[] for _ in scenarios]
+    for start in range(0, d, chunk):
+        part = slice(start, min(start + chunk, d))
+        sub = draws.chunk(part)
+        if fixed is None:
+            odds_off = odds(sub.params, False)
+            odds_on = odds(sub.params, True) if needs_campaign else None
+        else:
+            odds_off, odds_on = fixed
+        for i, scenario in enumerate(scenarios):
+            sim = simulate(
+                odds_off,
+                features,
+                scenario,
+                sub,
+                odds_on=odds_on,
+                loadings=loadings,
+                uncertainty=uncertainty,
+            )
+            sums[i] += sim.probs * sub.n_draws
+            counts[i].append(sim.counts)
+    return [
+        Simulation(probs=total / d, counts=np.concatenate(parts))
+        for total, parts in zip(sums, counts, strict=True)
+    ]

@@ -1,0 +1,227 @@
+"""``unvote forecast`` / ``compare`` end to end on the committed data, and their error paths."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from unvote import paths
+from unvote.cli import main
+from unvote.errors import DataError, UnvoteError
+from unvote.forecast import COUNTRY_COLUMNS, evaluate, prepare, run_forecast
+from unvote.scenario import BASELINE, Lever, Scenario, load_scenario
+from unvote.simulate import Uncertainty
+
+DRAWS = 400
+SPLIT = (0.6, 0.3, 0.1)
+
+
+@pytest.fixture(scope="module")
+def context():
+    return prepare("2025-10-01")
+
+
+def forecast(tmp_path, *args):
+    out = tmp_path / "out"
+    code = main(["forecast", "--draws", str(DRAWS), "--out", str(out), *args])
+    return code, out
+
+
+def test_forecast_writes_the_three_files_as_specified(tmp_path, capsys):
+    code, out = forecast(tmp_path)
+    assert code == 0
+    assert sorted(p.name for p in out.iterdir()) == [
+        "country_forecast.csv",
+        "forecast.json",
+        "tally.csv",
+    ]
+    countries = pd.read_csv(out / "country_forecast.csv", keep_default_na=False)
+    assert tuple(countries.columns) == COUNTRY_COLUMNS
+    assert len(countries) == 193 and countries["iso3"].is_unique
+    assert countries["p_yes"].is_monotonic_increasing
+    probs = countries[["p_yes", "p_abstain", "p_no", "p_absent"]].sum(axis=1)
+    np.testing.assert_allclose(probs, 1.0, atol=1e-5)
+    tally = pd.read_csv(out / "tally.csv", index_col=0)
+    assert list(tally.index) == ["yes", "no", "abstain", "absent"]
+    assert list(tally.columns) == ["mean", "q05", "q10", "q25", "q50", "q75", "q90", "q95"]
+    assert tally["mean"].sum() == pytest.approx(193)
+    doc = json.loads((out / "forecast.json").read_text())
+    assert doc["scenario"]["name"] == "us_lobbying_2025"
+    assert doc["as_of"] == "2025-10-01" and doc["target_year"] == 2025
+    assert doc["last_vote"]["year"] == 2024
+    assert doc["seed"] == 20251001 and doc["draws"] == DRAWS
+    assert set(doc["thresholds"]) == {
+        "p_yes_below_180",
+        "p_yes_below_170",
+        "p_yes_below_160",
+        "p_no_at_least_5",
+        "p_no_at_least_10",
+    }
+    printed = capsys.readouterr().out
+    # last year's result, read from the data, next to the forecast
+    assert "2024 result" in printed and "187" in printed
+    assert "15 states most likely not to vote yes" in printed
+
+
+def test_predict_is_the_models_linear_predictor(context):
+    eta = context.results.linear_predictor(context.features)
+    np.testing.assert_allclose(context.predict(None, False), eta[:, 1:].T)
+    draws = context.results.sample_params(np.random.default_rng(0), 3)
+    eta_draws = context.results.linear_predictor(context.features, draws)
+    np.testing.assert_allclose(
+        context.predict(draws, False), np.moveaxis(eta_draws[..., 1:], 2, 0)
+    )
+
+
+def test_last_years_result_is_read_from_the_data(context):
+    assert context.last_vote == {
+        "year": 2024,
+        "date": "2024-10-30",
+        "yes": 187,
+        "abstain": 1,
+        "no": 2,
+        "absent": 3,
+    }
+
+
+def test_same_seed_same_bytes_other_seed_other_numbers(tmp_path):
+    outs = []
+    for i, seed in enumerate(("7", "7", "8")):
+        out = tmp_path / str(i)
+        assert main(["forecast", "--draws", "300", "--seed", seed, "--out", str(out)]) == 0
+        outs.append({p.name: p.read_bytes() for p in out.iterdir()})
+    assert outs[0] == outs[1]
+    assert outs[0]["tally.csv"] != outs[2]["tally.csv"]
+
+
+def test_tallies_sum_to_the_members_of_the_day(context):
+    sims = evaluate(context, [load_scenario("us_lobbying_2025"), BASELINE], 300, seed=3)
+    assert len(context.features) == 193
+    for sim in sims:
+        assert (sim.counts.sum(axis=1) == 193).all()
+
+
+def test_a_scenario_with_zero_effect_equals_the_baseline(context):
+    zero = Scenario(
+        "zero",
+        levers=(
+            Lever("pressure", "campaign", 0.0, 0.0, SPLIT),
+            Lever("ukraine", "feature", 0.0, 0.0, SPLIT, "ukraine_yes_share"),
+        ),
+    )
+    base, same = evaluate(context, [BASELINE, zero], 500, seed=11)
+    assert np.array_equal(base.counts, same.counts)
+    assert np.array_equal(base.probs, same.probs)
+
+
+@pytest.mark.parametrize("anchor", ["campaign", "feature"])
+def test_stronger_pressure_never_raises_any_p_yes(context, anchor):
+    feature = None if anchor == "campaign" else "ukraine_yes_share"
+    scenarios = [
+        Scenario(f"s{m}", levers=(Lever("lever", anchor, m, m, SPLIT, feature),))
+        for m in (0.0, 0.5, 1.0, 3.0)
+    ]
+    sims = evaluate(context, scenarios, 300, seed=5)
+    for weak, strong in zip(sims, sims[1:], strict=False):
+        assert (strong.probs[:, 0] <= weak.probs[:, 0] + 1e-12).all()
+        assert (strong.counts[:, 0] <= weak.counts[:, 0]).all()
+    assert sims[-1].probs[:, 0].sum() < sims[0].probs[:, 0].sum()
+
+
+def test_lobbying_moves_votes_away_from_yes_compared_with_baseline(tmp_path):
+    result = run_forecast(draws=DRAWS, uncertainty=Uncertainty(shocks=False))
+    change = result.countries["p_yes"] - result.countries["p_yes_baseline"]
+    assert (change <= 1e-12).all()
+    assert result.tally.loc["yes", "mean"] < result.baseline_tally.loc["yes", "mean"]
+
+
+def test_compare_prints_and_writes_the_differences(tmp_path, capsys):
+    out = tmp_path / "cmp"
+    args = ["compare", "baseline", "us_lobbying_2025", "--draws", "300", "--out", str(out)]
+    assert main(args) == 0
+    tally = pd.read_csv(out / "compare_tally.csv", index_col=0)
+    assert tally.loc["yes", "mean_diff"] < 0
+    countries = pd.read_csv(out / "compare_countries.csv", keep_default_na=False)
+    assert len(countries) == 193
+    assert countries["diff"].abs().is_monotonic_decreasing
+    assert "us_lobbying_2025 against baseline" in capsys.readouterr().out
+
+
+# --- bad input: one line, exit 2, nothing written ------------------------------------------
+def bad_scenario(tmp_path, text):
+    path = tmp_path / "bad.toml"
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--as-of", "1980-01-01"], "outside the data"),
+        (["--as-of", "2030-01-01"], "outside the data"),
+        (["--as-of", "not-a-date"], "not a date"),
+        (["--draws", "0"], "positive number"),
+        (["--scenario", "no_such_scenario"], "not found"),
+    ],
+)
+def test_bad_options_exit_2_and_write_nothing(tmp_path, capsys, args, expected):
+    code, out = forecast(tmp_path, *args)
+    assert code == 2
+    assert not out.exists()
+    err = capsys.readouterr().err.strip()
+    assert expected in err and "\n" not in err
+    assert "allowed" in err or "expected" in err
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ('colour = "red"', "'colour'"),
+        ("[levers.p]\nanchor = 'campaign'\nrange = [2, 1]\nsplit = {no = 1.0}", "range"),
+        ("[levers.p]\nanchor = 'campaign'\nrange = [1, 2]\nsplit = {no = 1.5}", "split.no"),
+        ("[levers.p]\nanchor = 'campaign'\nrange = 'big'\nsplit = {no = 1.0}", "range"),
+        ('[overrides]\nXYZ = "no"', "overrides.XYZ"),
+        # a real state, but not a member in 2025
+        ('[overrides]\nYUG = "no"', "overrides.YUG"),
+    ],
+)
+def test_bad_scenario_files_exit_2_and_write_nothing(tmp_path, capsys, text, key):
+    path = bad_scenario(tmp_path, text)
+    code, out = forecast(tmp_path, "--scenario", path)
+    assert code == 2
+    assert not out.exists()
+    err = capsys.readouterr().err.strip()
+    assert path in err and key in err and "allowed" in err and "\n" not in err
+
+
+def test_other_as_of_dates_need_the_raw_cache(tmp_path):
+    with pytest.raises(DataError, match="run `make data`"):
+        prepare("2025-03-01", votes_path=tmp_path / "absent.parquet")
+
+
+def test_an_earlier_embargo_vote_can_be_forecast_from_its_own_past(context):
+    # the day before the 2019 vote is in features.csv: fitted on 1993-2018 only
+    past = prepare("2019-11-06")
+    assert past.target_year == 2019 and past.last_vote["year"] == 2018
+    assert past.results.n_obs < context.results.n_obs
+
+
+def test_failure_while_writing_leaves_the_folder_as_it_was(tmp_path, monkeypatch):
+    from unvote import forecast as fc
+
+    code, out = forecast(tmp_path)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+
+    def boom(*args, **kwargs):
+        raise UnvoteError("disk full (simulated)")
+
+    monkeypatch.setattr(fc, "_csv", boom)
+    assert forecast(tmp_path, "--seed", "99")[0] == 2
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_committed_paths_are_the_defaults():
+    assert paths.FEATURES_CSV.exists() and paths.EMBARGO_VOTES_CSV.exists()

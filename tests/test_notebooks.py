@@ -1,0 +1,43 @@
+"""The notebooks run top to bottom on the committed data, each well under a minute."""
+
+from __future__ import annotations
+
+import time
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from unvote import paths
+
+NOTEBOOKS = sorted((paths.ROOT / "notebooks").glob("*.ipynb"))
+
+
+def test_the_two_notebooks_exist():
+    names = [p.name for p in NOTEBOOKS]
+    assert names == ["01-scenario-explorer.ipynb", "02-history.ipynb"]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_is_stored_without_outputs(path):
+    book = nbformat.read(path, as_version=4)
+    code = [cell for cell in book.cells if cell.cell_type == "code"]
+    assert code, f"{path.name} has no code"
+    assert all(not cell.outputs and cell.execution_count is None for cell in code)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_runs_top_to_bottom_within_a_minute(path, tmp_path):
+    book = nbformat.read(path, as_version=4)
+    client = NotebookClient(
+        book, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}
+    )
+    start = time.perf_counter()
+    client.execute()  # raises CellExecutionError, with the traceback, if a cell fails
+    seconds = time.perf_counter() - start
+    assert seconds < 60, f"{path.name} took {seconds:.0f} s"
+    outputs = [o for cell in book.cells if cell.cell_type == "code" for o in cell.outputs]
+    # every figure cell shows a picture, and nothing printed an error
+    assert any("image/png" in o.get("data", {}) for o in outputs)
+    assert not [o for o in outputs if o.output_type == "error"]

@@ -1,0 +1,219 @@
+"""The report's figures and the country shapes, on tiny hand-built frames."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.collections import PolyCollection
+from matplotlib.figure import Figure
+
+from unvote.plots import (
+    MAP_REGIONS,
+    NOT_YES,
+    plot_effects,
+    plot_features_over_time,
+    plot_group_shifts,
+    plot_history_forecast,
+    plot_not_yes,
+    plot_scores_by_year,
+    plot_tally_distribution,
+    plot_vote_record,
+    plot_yes_map,
+    save_figure,
+)
+from unvote.worldmap import equal_earth, load_world
+
+COUNTRIES = pd.DataFrame(
+    {
+        "iso3": ["USA", "BRA", "TUV", "FRA"],
+        "country": ["United States", "Brazil", "Tuvalu", "France"],
+        "p_yes": [0.0, 0.6, 0.9, 0.99],
+        "p_abstain": [0.02, 0.3, 0.05, 0.01],
+        "p_no": [0.98, 0.05, 0.0, 0.0],
+        "p_absent": [0.0, 0.05, 0.05, 0.0],
+        "last_vote": ["no", "yes", "absent", "yes"],
+        "p_yes_baseline": [0.0, 0.9, 0.95, 1.0],
+    }
+)
+TALLY = pd.DataFrame(
+    [
+        [181.0, 175, 176, 179, 181, 183, 184, 185],
+        [3.0, 2, 2, 2, 3, 4, 5, 6],
+        [5.0, 1, 2, 3, 5, 6, 7, 9],
+        [4.0, 1, 2, 3, 4, 5, 6, 7],
+    ],
+    index=["yes", "no", "abstain", "absent"],
+    columns=["mean", "q05", "q10", "q25", "q50", "q75", "q90", "q95"],
+)
+
+
+def _texts(fig: Figure) -> str:
+    found = [t.get_text() for t in fig.findobj(lambda a: hasattr(a, "get_text"))]
+    return " | ".join(found)
+
+
+def test_not_yes_bars_stack_abstain_no_absent_for_the_least_likely_yes():
+    fig = plot_not_yes(COUNTRIES, n=3)
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["United States", "Brazil", "Tuvalu"]
+    bars = ax.patches
+    assert len(bars) == 3 * len(NOT_YES)
+    # Brazil (second row from the top): abstain 0.30, then no from 0.30 to 0.35
+    widths = {(round(b.get_y(), 2), round(b.get_x(), 2)): round(b.get_width(), 2) for b in bars}
+    brazil_y = ax.get_yticks()[1] - 0.36
+    assert widths[(round(brazil_y, 2), 0.0)] == 0.3
+    assert widths[(round(brazil_y, 2), 0.3)] == 0.05
+    assert "absent" in _texts(fig) and "last" in _texts(fig)
+
+
+def test_tally_distribution_draws_one_row_per_scenario_and_labels_the_numbers():
+    fig = plot_tally_distribution({"no campaign": TALLY, "lobbying": TALLY - 1}, last={"yes": 187})
+    assert len(fig.axes) == 4
+    yes = fig.axes[0]
+    assert [t.get_text() for t in yes.get_yticklabels()] == ["no campaign", "lobbying"]
+    text = _texts(fig)
+    assert "mean 181.0\n90%: 175 to 185" in text and "mean 180.0\n90%: 174 to 184" in text
+    assert "last vote: 187" in text
+    lo, hi = yes.get_xlim()
+    assert lo < 174 and hi > 187
+
+
+def test_history_forecast_adds_the_forecast_year_to_both_panels():
+    table = pd.DataFrame(
+        {
+            "year": [2023, 2024],
+            "yes": [187, 187],
+            "no": [2, 2],
+            "abstain": [1, 1],
+            "absent": [3, 3],
+        }
+    )
+    fig = plot_history_forecast(table, TALLY, year=2025)
+    top, detail = fig.axes[:2]
+    assert [t.get_text() for t in top.get_xticklabels()] == ["2023", "2024", "2025"]
+    assert top.get_xlim()[1] > 2025 and detail.get_xlim()[1] > 2025
+    assert "2025 forecast" in top.get_title(loc="left")
+
+
+def test_yes_map_colours_members_and_circles_small_states():
+    shapes = load_world()
+    fig = plot_yes_map(COUNTRIES, shapes)
+    polys = [c for c in fig.axes[0].collections if isinstance(c, PolyCollection)]
+    coloured = polys[1]
+    n_rings = sum(len(shapes.rings[c]) for c in COUNTRIES["iso3"])
+    assert len(coloured.get_array()) == n_rings
+    # Tuvalu is too small to see: it has a circle in its colour
+    circles = fig.axes[0].collections[-1]
+    assert circles.get_offsets().shape == (1, 2)
+    assert circles.get_array()[0] == pytest.approx(0.9)
+
+
+def test_yes_map_zoom_labels_small_states_and_keeps_only_nearby_shapes():
+    countries = pd.DataFrame({"iso3": ["MLT", "ITA", "USA"], "p_yes": [0.7, 0.99, 0.0]})
+    fig = plot_yes_map(countries, region="Europe", colorbar=False)
+    ax = fig.axes[0]
+    assert "MLT" in [t.get_text() for t in ax.texts]
+    coloured = ax.collections[1]
+    assert 0.0 not in set(coloured.get_array())  # the United States is out of the window
+    assert ax.get_title(loc="left") == "Europe" and "Europe" in MAP_REGIONS
+
+
+def test_group_shifts_rows_and_labels():
+    shifts = pd.DataFrame(
+        {
+            "members": [27, 32],
+            "not_yes_baseline": [0.01, 0.04],
+            "not_yes": [0.2, 0.25],
+            "yes_lost": [5.1, 6.0],
+        },
+        index=["European Union", "NATO"],
+    )
+    fig = plot_group_shifts(shifts)
+    labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert labels == ["European Union (27)", "NATO (32)"]
+    assert "5.1" in _texts(fig) and "6.0" in _texts(fig)
+
+
+def test_effects_are_odds_ratios_clipped_with_arrows():
+    summary = pd.DataFrame(
+        {
+            "term": ["const", "agree_us", "eu"] * 3,
+            "outcome": np.repeat(["abstain", "no", "absent"], 3),
+            "coef": [-5.0, np.log(2.0), 8.0, -5, 0, 0, -5, 0, 0],
+            "lower": [-6.0, np.log(1.5), 6.0, -6, -1, -1, -6, -1, -1],
+            "upper": [-4.0, np.log(3.0), 10.0, -4, 1, 1, -4, 1, 1],
+        }
+    )
+    fig = plot_effects(summary, {"agree_us": "agrees with the US"})
+    assert len(fig.axes) == 3
+    abstain = fig.axes[0]
+    assert [t.get_text() for t in abstain.get_yticklabels()] == ["agrees with the US", "eu"]
+    filled = abstain.lines[1].get_xydata()  # the intervals that exclude 1
+    assert filled[:, 0].tolist() == pytest.approx([2.0, 50.0])  # eu's e**8 clipped at 50
+    assert abstain.lines[4].get_xydata().shape == (1, 2)  # one arrow beyond the right edge
+
+
+def test_scores_by_year_draws_a_line_per_method():
+    scores = pd.DataFrame(
+        {
+            "year": ["2023", "2024", "all"] * 2,
+            "method": ["model"] * 3 + ["persistence"] * 3,
+            "log_loss": [0.1, 0.05, 0.07, 0.2, 0.1, 0.15],
+        }
+    )
+    fig = plot_scores_by_year(scores)
+    lines = {line.get_label(): line.get_ydata().tolist() for line in fig.axes[0].lines}
+    assert lines == {"model": [0.1, 0.05], "persistence": [0.2, 0.1]}
+
+
+def test_vote_record_and_features_figures():
+    votes = pd.DataFrame(
+        {
+            "year": [2023, 2024, 2023, 2024],
+            "iso3": ["UKR", "UKR", "MDA", "MDA"],
+            "country": ["Ukraine", "Ukraine", "Moldova", "Moldova"],
+            "vote": ["abstain", "absent", "absent", "abstain"],
+        }
+    )
+    fig = plot_vote_record(votes, ["MDA", "UKR"])
+    grid = fig.axes[0].images[0].get_array()
+    assert grid.tolist() == [[3, 1], [1, 3]]  # absent=3, abstain=1 in yes/abstain/no/absent
+    features = pd.DataFrame(
+        {
+            "as_of": pd.to_datetime(["2023-10-01", "2024-10-01"] * 2),
+            "iso3": ["UKR"] * 2 + ["MDA"] * 2,
+            "agree_us": [0.5, 0.6, 0.4, 0.5],
+            "agree_rus": [0.3, 0.2, 0.5, 0.4],
+        }
+    )
+    fig = plot_features_over_time(features, ["UKR", "MDA"], columns=("agree_us", "agree_rus"))
+    assert [ax.get_title(loc="left") for ax in fig.axes] == ["agree_us", "agree_rus"]
+    assert fig.axes[0].lines[0].get_ydata().tolist() == [0.5, 0.6]
+
+
+def test_figures_save_as_png(tmp_path):
+    path = save_figure(plot_not_yes(COUNTRIES), tmp_path / "not_yes.png")
+    assert path.stat().st_size > 5_000
+
+
+# --- country shapes ------------------------------------------------------------------------
+def test_equal_earth_known_points():
+    x, y = equal_earth(np.array([0.0, 180.0, 0.0]), np.array([0.0, 0.0, 90.0]))
+    assert x.tolist() == pytest.approx([0.0, 2.7066, 0.0], abs=1e-4)
+    assert y.tolist() == pytest.approx([0.0, 0.0, 1.3173], abs=1e-4)
+
+
+def test_every_un_member_has_a_shape_and_small_islands_are_flagged():
+    from unvote.countries import members_on
+
+    shapes = load_world()
+    members = members_on(pd.Timestamp("2025-10-01"))
+    assert len(members) == 193
+    assert [m for m in members if m not in shapes.rings] == []
+    small = shapes.small_states()
+    for island in ("TUV", "NRU", "MHL", "KNA", "MDV", "MLT", "SMR", "MCO"):
+        assert island in small
+    for large in ("BRA", "FRA", "CUB", "USA"):
+        assert large not in small
+    assert shapes.anchors.loc["SOM", "area"] > shapes.anchors.loc["DJI", "area"]

@@ -1,0 +1,349 @@
+"""The report: its words and tables from tiny hand-built outputs, then the PDF a reader opens."""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.image import imread
+from pypdf import PdfReader
+
+from unvote import paths
+from unvote.cli import main
+from unvote.errors import DataError
+from unvote.report import (
+    PAGES,
+    ReportData,
+    describe_lever,
+    describe_scenario,
+    group_membership,
+    group_shifts,
+    is_stale,
+    last_result,
+    load_report_data,
+    report_files,
+    summary_text,
+    vote_changes,
+    write_report,
+)
+
+LEVELS = ("yes", "no", "abstain", "absent")
+# Six real member states, so the map finds their shapes (Tuvalu: a small island state).
+COUNTRIES = pd.DataFrame(
+    {
+        "iso3": ["USA", "ISR", "BRA", "TUV", "FRA", "CUB"],
+        "country": ["United States", "Israel", "Brazil", "Tuvalu", "France", "Cuba"],
+        "p_yes": [0.0, 0.05, 0.6, 0.9, 0.97, 1.0],
+        "p_abstain": [0.02, 0.05, 0.3, 0.05, 0.02, 0.0],
+        "p_no": [0.98, 0.9, 0.05, 0.0, 0.01, 0.0],
+        "p_absent": [0.0, 0.0, 0.05, 0.05, 0.0, 0.0],
+        "last_vote": ["no", "no", "yes", "absent", "yes", "yes"],
+        "p_yes_baseline": [0.0, 0.1, 0.9, 0.95, 1.0, 1.0],
+    }
+)
+FEATURES = pd.DataFrame(
+    {
+        "iso3": ["USA", "ISR", "BRA", "TUV", "FRA", "CUB"],
+        "group": [
+            "Western European and Others",
+            "Western European and Others",
+            "Latin American and Caribbean",
+            "Asia-Pacific",
+            "Western European and Others",
+            "Latin American and Caribbean",
+        ],
+        "nato": [True, False, False, False, True, False],
+        "eu": [False, False, False, False, True, False],
+    }
+)
+
+
+def _tally(yes: float) -> pd.DataFrame:
+    rows = {
+        "yes": [yes, yes - 6, yes - 5, yes - 2, yes, yes + 2, yes + 3, yes + 4],
+        "no": [3.0, 2, 2, 2, 3, 4, 5, 6],
+        "abstain": [4.0, 1, 2, 3, 4, 5, 6, 8],
+        "absent": [2.0, 0, 1, 1, 2, 3, 3, 4],
+    }
+    columns = ["mean", "q05", "q10", "q25", "q50", "q75", "q90", "q95"]
+    return pd.DataFrame.from_dict(rows, orient="index", columns=columns)
+
+
+LOBBYING = {
+    "name": "us_lobbying_2025",
+    "description": "US campaign of October 2025.",
+    "levers": {
+        "pressure": {
+            "description": "Pressure",
+            "anchor": "campaign",
+            "feature": None,
+            "range": [0.5, 2.5],
+            "split": {"abstain": 0.6, "no": 0.3, "absent": 0.1},
+        },
+        "ukraine": {
+            "description": "Ukraine",
+            "anchor": "feature",
+            "feature": "ukraine_yes_share",
+            "range": [0.0, 0.5],
+            "split": {"abstain": 0.6, "no": 0.4, "absent": 0.0},
+        },
+    },
+    "overrides": {},
+}
+FORECAST = {
+    "scenario": LOBBYING,
+    "as_of": "2025-10-01",
+    "target_year": 2025,
+    "data_last_vote_date": "2024-10-30",
+    "last_vote": {
+        "year": 2024,
+        "date": "2024-10-30",
+        "yes": 187,
+        "no": 2,
+        "abstain": 1,
+        "absent": 3,
+    },
+    "seed": 7,
+    "draws": 500,
+    "version": "0.1.0",
+    "thresholds": {"p_yes_below_180": 0.25, "p_no_at_least_5": 0.125},
+}
+HISTORY = pd.DataFrame(
+    {
+        "year": [2022, 2023, 2024],
+        "yes": [185, 187, 187],
+        "no": [2, 2, 2],
+        "abstain": [2, 1, 1],
+        "absent": [4, 3, 3],
+    }
+)
+
+
+def _predictions() -> pd.DataFrame:
+    rng = np.random.default_rng(0)
+    p = rng.dirichlet([20, 1, 1, 1], size=60)
+    votes = np.array(LEVELS)[[0, 2, 1, 3]][(rng.random(60)[:, None] > p.cumsum(1)).sum(1)]
+    frame = pd.DataFrame(p, columns=["p_yes", "p_abstain", "p_no", "p_absent"])
+    return frame.assign(year=np.repeat([2023, 2024], 30), iso3="USA", vote=votes)
+
+
+def _scores() -> pd.DataFrame:
+    rows = []
+    for year in ("2023", "2024", "all"):
+        for method, loss in (("model", 0.08), ("persistence", 0.13), ("frequency", 0.2)):
+            rows.append(
+                {
+                    "year": year,
+                    "method": method,
+                    "n": 30,
+                    "log_loss": loss,
+                    "brier": loss / 2,
+                    **{f"abs_err_{v}": 1.5 for v in ("yes", "abstain", "no", "absent")},
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+COEFFICIENTS = pd.DataFrame(
+    {
+        "term": ["const", "agree_us", "eu", "last_vote[no]"] * 3,
+        "outcome": np.repeat(["abstain", "no", "absent"], 4),
+        "coef": [-5.0, 0.7, -0.2, 6.0, -6.0, 1.2, 0.1, 9.0, -4.0, -0.3, 0.0, 1.0],
+        "se": [0.5, 0.2, 0.3, 0.8] * 3,
+    }
+).assign(lower=lambda f: f["coef"] - 1.96 * f["se"], upper=lambda f: f["coef"] + 1.96 * f["se"])
+
+
+def _data(**changes) -> ReportData:
+    fields = {
+        "forecast": FORECAST,
+        "countries": COUNTRIES,
+        "tally": _tally(181.0),
+        "baseline_tally": _tally(186.0),
+        "history": HISTORY,
+        "groups": group_membership(FEATURES),
+        "predictions": _predictions(),
+        "scores": _scores(),
+        "coefficients": COEFFICIENTS,
+    }
+    return ReportData(**{**fields, **changes})
+
+
+# --- words and tables --------------------------------------------------------------------
+def test_group_shifts_adds_up_the_yes_votes_each_group_loses():
+    shifts = group_shifts(COUNTRIES, group_membership(FEATURES))
+    weog = shifts.loc["Western European and Others"]
+    # USA 0 -> 0, ISR 0.1 -> 0.05, FRA 1.0 -> 0.97
+    assert weog["members"] == 3
+    assert weog["yes_lost"] == pytest.approx(0.05 + 0.03)
+    assert weog["not_yes_baseline"] == pytest.approx(1 - (0.0 + 0.1 + 1.0) / 3)
+    assert weog["not_yes"] == pytest.approx(1 - (0.0 + 0.05 + 0.97) / 3)
+    assert shifts.loc["NATO", "yes_lost"] == pytest.approx(0.03)
+    # largest loss first: Brazil's 0.3 makes the Latin American group lead
+    assert shifts.index[0] == "Latin American and Caribbean"
+
+
+def test_group_membership_gives_groups_then_blocs_by_label():
+    groups = group_membership(FEATURES)
+    assert list(groups.columns) == [
+        "Asia-Pacific",
+        "Latin American and Caribbean",
+        "Western European and Others",
+        "European Union",
+        "NATO",
+    ]
+    assert groups.loc["FRA"].sum() == 3 and groups.loc["TUV"].sum() == 1
+
+
+def test_vote_changes_lists_who_moved_and_when():
+    votes = pd.DataFrame(
+        {
+            "year": [2022, 2023, 2024, 2022, 2023, 2024],
+            "iso3": ["BRA"] * 3 + ["UKR"] * 3,
+            "country": ["Brazil"] * 3 + ["Ukraine"] * 3,
+            "vote": ["abstain", "yes", "yes", "abstain", "abstain", "absent"],
+        }
+    )
+    changes = vote_changes(votes)
+    assert changes.to_dict("records") == [
+        {"year": 2023, "iso3": "BRA", "country": "Brazil", "before": "abstain", "after": "yes"},
+        {
+            "year": 2024,
+            "iso3": "UKR",
+            "country": "Ukraine",
+            "before": "abstain",
+            "after": "absent",
+        },
+    ]
+
+
+def test_levers_are_described_with_their_numbers():
+    pressure = describe_lever("pressure", LOBBYING["levers"]["pressure"])
+    assert "0.5 to 2.5 times" in pressure and "2017-2019" in pressure
+    assert "60% abstain, 30% no, 10% absent" in pressure
+    ukraine = describe_lever("ukraine", LOBBYING["levers"]["ukraine"])
+    # exp(-0) = 1.00, exp(-0.5) = 0.61; a zero share is not mentioned
+    assert "1.00 to 0.61" in ukraine and "Ukraine" in ukraine
+    assert "absent" not in ukraine.split("Votes it moves")[1]
+
+
+def test_a_scenario_without_levers_says_so_and_overrides_are_listed():
+    lines = describe_scenario({"levers": {}, "overrides": {"BRA": {"yes": 0.5, "no": 0.5}}})
+    assert lines[0].startswith("No campaign")
+    assert lines[1] == "Fixed by the user: BRA: yes 50%, no 50%."
+
+
+def test_page_one_words_carry_the_headline_and_last_years_result():
+    text = summary_text(_data())
+    assert "187-2-1" in text["question"] and "2025-10-01" in text["question"]
+    assert "about 181 yes votes (90% interval 175 to 185), 3 no (2 to 6)" in text["headline"]
+    assert "without the campaign, 186 yes" in text["headline"]
+    assert "Chance of fewer than 180 yes votes: 25%" in text["risks"]
+    assert "5 or more no votes: 12%" in text["risks"]
+    assert text["movers"].startswith("Most likely not to vote yes")
+    assert "United States (100%)" in text["movers"]
+    assert "2024-10-30" in text["dates"] and "500 simulated votes" in text["dates"]
+    assert last_result(FORECAST) == (2024, {"yes": 187, "no": 2, "abstain": 1, "absent": 3})
+
+
+def test_is_stale_when_missing_or_older_than_an_input(tmp_path):
+    source, output = tmp_path / "in.csv", tmp_path / "out.csv"
+    source.write_text("x")
+    assert is_stale([output], [source])
+    output.write_text("y")
+    os.utime(source, (1_000, 1_000))
+    os.utime(output, (2_000, 2_000))
+    assert not is_stale([output], [source, tmp_path / "absent-input.csv"])
+    os.utime(source, (3_000, 3_000))
+    assert is_stale([output], [source])
+
+
+def test_missing_forecast_files_name_the_file(tmp_path):
+    with pytest.raises(DataError, match="country_forecast.csv: missing; run `unvote forecast`"):
+        load_report_data(tmp_path)
+
+
+# --- the PDF and the PNGs ----------------------------------------------------------------
+def _page_texts(pdf) -> list[str]:
+    return [" ".join(page.extract_text().split()) for page in PdfReader(pdf).pages]
+
+
+def _assert_not_blank(png) -> None:
+    image = imread(png)
+    assert image.shape[0] > 200 and image.shape[1] > 200
+    pixels = image[..., :3].reshape(-1, 3)
+    # more than a few colours and a good share of non-white ink
+    assert len(np.unique(np.round(pixels, 2), axis=0)) > 8
+    assert (pixels.min(axis=1) < 0.9).mean() > 0.02
+
+
+@pytest.mark.slow
+def test_report_has_eight_pages_in_order_and_one_png_per_figure(tmp_path):
+    files = write_report(_data(), tmp_path)
+    assert files[0] == tmp_path / "report.pdf"
+    pngs = [f"{n}-{name}.png" for n, name in enumerate(PAGES, start=1)][1:]
+    assert [f.name for f in files[1:]] == pngs
+    texts = _page_texts(tmp_path / "report.pdf")
+    assert len(texts) == 8
+    expected = [
+        ["a forecast", "187-2-1", "181", "us_lobbying_2025", "How to read the rest"],
+        ["History", "2022-2024"],
+        ["forecast tally", "mean 181.0", "90%: 175 to 185", "no campaign"],
+        ["Who might not vote yes", "Brazil", "last vote"],
+        ["The map", "Natural Earth"],
+        ["regional groups and blocs", "NATO (2)", "yes votes lost"],
+        ["The backtest", "beats the best baseline (persistence)", "0.080 against 0.130"],
+        ["The model", "agrees more with the US", "member of European Union"],
+    ]
+    for number, (text, words) in enumerate(zip(texts, expected, strict=True), start=1):
+        for word in words:
+            assert word in text, f"page {number} lacks {word!r}"
+        assert f"page {number} of 8" in text
+    for name in pngs:
+        _assert_not_blank(tmp_path / name)
+
+
+@pytest.mark.slow
+def test_report_without_backtest_or_model_keeps_its_eight_pages(tmp_path):
+    data = _data(predictions=None, scores=None, coefficients=None, baseline_tally=None)
+    files = write_report(data, tmp_path)
+    texts = _page_texts(tmp_path / "report.pdf")
+    assert len(texts) == 8
+    assert "no backtest outputs found" in texts[6]
+    assert "no model outputs found" in texts[7]
+    assert "7-backtest.png" not in [f.name for f in files]
+
+
+# --- end to end on the committed data ------------------------------------------------------
+@pytest.mark.slow
+def test_unvote_report_runs_the_forecast_then_reuses_it(tmp_path, capsys):
+    backtest = tmp_path / "backtest"
+    backtest.mkdir()
+    # a small hand-made backtest, newer than the data: the report must not rerun it
+    _predictions().to_csv(backtest / "predictions.csv", index=False)
+    _scores().to_csv(backtest / "scores.csv", index=False)
+    out = tmp_path / "lobbying"
+    files = report_files("us_lobbying_2025", out, backtest_dir=backtest)
+    log = capsys.readouterr().out
+    assert "running the forecast" in log and "running the backtest" not in log
+    assert files[0] == out / "report.pdf" and len(files) == 8
+    texts = _page_texts(out / "report.pdf")
+    assert len(texts) == 8
+    tally = pd.read_csv(out / "tally.csv", index_col=0)
+    assert f"about {tally.loc['yes', 'mean']:.0f} yes votes" in texts[0]
+    assert "187-2-1" in texts[0]  # the 2024 vote, from the committed data
+    report_files("us_lobbying_2025", out, backtest_dir=backtest)
+    assert "running the forecast" not in capsys.readouterr().out
+    # another scenario's report in the same folder does not reuse this forecast
+    report_files("baseline", out, backtest_dir=backtest)
+    assert "running the forecast of baseline" in capsys.readouterr().out
+    assert "'baseline'" in _page_texts(out / "report.pdf")[0]
+
+
+def test_unvote_report_with_an_unknown_scenario_exits_2(capsys):
+    assert main(["report", "--scenario", "no_such_scenario"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "no_such_scenario" in err and "baseline" in err
+    assert not (paths.REPORTS_DIR / "no_such_scenario").exists()
