@@ -209,6 +209,32 @@ def test_an_earlier_embargo_vote_can_be_forecast_from_its_own_past(context):
     assert past.results.n_obs < context.results.n_obs
 
 
+def test_a_forecast_as_of_a_date_is_blind_to_everything_after_it(tmp_path):
+    # The honest-forecasting rule: the 2018 forecast made the day before that vote is the
+    # same whether or not the 2018-2024 votes and their features are in the data.
+    as_of = pd.Timestamp("2018-10-31")
+    embargo = pd.read_csv(paths.EMBARGO_VOTES_CSV, dtype=str, keep_default_na=False)
+    features = pd.read_csv(paths.FEATURES_CSV, dtype=str, keep_default_na=False)
+    cut_embargo, cut_features = tmp_path / "embargo.csv", tmp_path / "features.csv"
+    embargo.loc[pd.to_datetime(embargo["date"]) < as_of].to_csv(cut_embargo, index=False)
+    features.loc[pd.to_datetime(features["as_of"]) <= as_of].to_csv(cut_features, index=False)
+    assert len(features.loc[pd.to_datetime(features["as_of"]) > as_of]) > 0
+
+    full = run_forecast("us_lobbying_2025", as_of, draws=DRAWS, seed=7)
+    blind = run_forecast(
+        "us_lobbying_2025",
+        as_of,
+        draws=DRAWS,
+        seed=7,
+        features_path=cut_features,
+        embargo_path=cut_embargo,
+    )
+    assert full.target_year == blind.target_year == 2018
+    assert full.data_last_date == blind.data_last_date < as_of
+    pd.testing.assert_frame_equal(full.countries, blind.countries)
+    pd.testing.assert_frame_equal(full.tally, blind.tally)
+
+
 def test_failure_while_writing_leaves_the_folder_as_it_was(tmp_path, monkeypatch):
     from unvote import forecast as fc
 

@@ -333,7 +333,8 @@ def prepare(
         as_of=as_of,
         target_year=target_year,
         last_vote=last_vote,
-        data_last_date=pd.Timestamp(embargo["date"].max()),
+        # the last vote the forecast could see, not the last in the file
+        data_last_date=pd.Timestamp(embargo.loc[embargo["date"] < as_of, "date"].max()),
         features=X,
         results=results,
         designs=designs,
