@@ -132,6 +132,13 @@ def test_bad_raw_input_exits_2_with_one_line_and_touches_nothing(case, tmp_path,
         columns.append("ATLANTIS")
         rows = [{**rows[0], "ATLANTIS": "Y", "YES COUNT": "3"}, *rows[1:]]
     bad = _scrape_with(rows, tmp_path, columns=columns)
+    error = _failed_build(bad, tmp_path, capsys)
+    assert "scrape.csv" in error
+    assert re.search(pattern, error), error
+
+
+def _failed_build(raw_dir, tmp_path, capsys) -> str:
+    """Run `unvote data build` on bad raw files: exit 2, one error line, outputs untouched."""
     out, interim = tmp_path / "processed", tmp_path / "interim"
     out.mkdir()
     interim.mkdir()
@@ -143,15 +150,42 @@ def test_bad_raw_input_exits_2_with_one_line_and_touches_nothing(case, tmp_path,
     for path, content in sentinels.items():
         path.write_bytes(content)
 
-    code = main(["data", "build", "--raw", str(bad), "--out", str(out), "--interim", str(interim)])
+    code = main(
+        ["data", "build", "--raw", str(raw_dir), "--out", str(out), "--interim", str(interim)]
+    )
 
     err = capsys.readouterr().err.strip().splitlines()
     assert code == 2
     assert len(err) == 2 and err[0].startswith("unvote: reading")  # progress, then the error
-    assert err[1].startswith("unvote: error: ") and "scrape.csv" in err[1]
-    assert re.search(pattern, err[1]), err[1]
+    assert err[1].startswith("unvote: error: ")
     assert {p: p.read_bytes() for p in sentinels} == sentinels
     assert sorted(p.name for p in out.iterdir()) == ["countries.csv", "embargo_votes.csv"]
+    assert sorted(p.name for p in interim.iterdir()) == ["votes.parquet"]
+    return err[1]
+
+
+UNDL_ROW = {"ms_code": "CUB", "ms_vote": "Y", "date": "2024-11-02", "session": "79",
+            "resolution": "A/RES/79/9", "title": "t", "total_yes": "1.0", "total_no": "0.0",
+            "total_abstentions": "0.0", "total_ms": "1.0"}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("change", "pattern"),
+    [
+        ({"ms_vote": None}, r"missing column\(s\) \['ms_vote'\]"),
+        ({"ms_vote": "Q"}, r"line 2 \(A/RES/79/9\): unknown vote code 'Q'"),
+        ({"ms_code": "XXX"}, r"line 2 \(A/RES/79/9\): unknown member-state code 'XXX'"),
+        ({"total_yes": "2.0"}, r"resolution A/RES/79/9: .* 1-0-0, the file's counts say 2-0-0"),
+        ({"date": "2024-13-02"}, r"line 2 \(A/RES/79/9\), column 'date': date '2024-13-02'"),
+    ],
+)
+def test_bad_digital_library_file_exits_2_with_one_line(change, pattern, tmp_path, capsys):
+    row = {k: v for k, v in {**UNDL_ROW, **change}.items() if v is not None}
+    (tmp_path / "raw" / "undl").mkdir(parents=True)
+    pd.DataFrame([row]).to_csv(tmp_path / "raw" / "undl" / "bulk.csv", index=False)
+    error = _failed_build(tmp_path / "raw", tmp_path, capsys)
+    assert "bulk.csv" in error
+    assert re.search(pattern, error), error
 
 
 def test_sources_that_disagree_name_the_resolution_and_countries(raw, capsys):
@@ -260,3 +294,62 @@ def test_build_from_the_digital_library_bulk_file_alone(tmp_path):
     assert embargo.groupby("vote", observed=True).size().to_dict() == {
         "yes": 32, "no": 32, "absent": 32,
     }  # fmt: skip
+
+
+def _bulk_rows(symbol: str, date: str, title: str, votes: dict[str, str]) -> list[dict]:
+    """Rows of the Digital Library's bulk CSV for one roll call (``votes``: ISO3 -> Y/N/A/X)."""
+    totals = {key: str(sum(v == code for v in votes.values())) + ".0" for key, code in
+              (("total_yes", "Y"), ("total_no", "N"), ("total_abstentions", "A"))}  # fmt: skip
+    return [
+        {"undl_id": "1", "ms_code": code, "ms_name": display_name(code).upper(),
+         "ms_vote": vote, "date": date, "session": symbol.split("/")[2], "resolution": symbol,
+         "title": f"{title} : resolution / adopted by the General Assembly", **totals,
+         "total_ms": f"{len(votes)}.0"}
+        for code, vote in votes.items()
+    ]  # fmt: skip
+
+
+@pytest.mark.slow
+def test_a_newer_digital_library_file_leaves_the_history_and_the_2025_features_alone(
+    raw, tmp_path, capsys
+):
+    """A user adds a fresh bulk download holding the October 2025 embargo vote.
+
+    The vote enters the roll-call table, but not embargo_votes.csv (the build says so), and
+    the features as of 2025-10-01, which the forecast uses, stay byte for byte the same.
+    """
+    from unvote.features import cached_features_table, write_features
+
+    title = EMBARGO.split(" : ")[0]
+    # 2024's vote again (it must agree with the extract), then two votes after the as-of date
+    old = {code: "X" for code in members_on("2024-11-02")}
+    old.update({"CUB": "Y", "MEX": "Y", "USA": "N", "ISR": "N"})
+    late = {"CUB": "Y", "MEX": "Y", "USA": "N", "ISR": "N"}
+    rows = [
+        *_bulk_rows("A/RES/79/9", "2024-11-02", title, old),
+        *_bulk_rows("A/RES/80/5", "2025-10-15", "Another resolution", {**late, "MEX": "N"}),
+        *_bulk_rows("A/RES/80/9", "2025-10-29", title, late),
+    ]
+    (raw / "undl").mkdir()
+    pd.DataFrame(rows).to_csv(raw / "undl" / "ga_voting_2025.csv", index=False)
+
+    outputs = {}
+    for name, folder in (("before", raw.parent / "without"), ("after", raw)):
+        if name == "before":
+            shutil.copytree(raw, folder, ignore=shutil.ignore_patterns("undl"))
+        out = tmp_path / name
+        written = build_all(folder, out_dir=out, interim_dir=out, progress=True)
+        features = cached_features_table(
+            written["votes"], written["embargo_votes"], written["countries"], cache_dir=out
+        )
+        outputs[name] = (written, write_features(features, out / "features.csv"), features)
+    err = capsys.readouterr().err
+
+    (new, new_features, table), (old_files, old_features, _) = outputs["after"], outputs["before"]
+    assert "A/RES/80/9" in set(load_all_votes(new["votes"])["resolution"])
+    assert "A/RES/80/9 (2025-10-29)" in err and "left out of embargo_votes.csv" in err
+    assert new["embargo_votes"].read_bytes() == old_files["embargo_votes"].read_bytes()
+    assert new_features.read_bytes() == old_features.read_bytes()
+    assert table["as_of"].max() == pd.Timestamp("2025-10-01")
+    forecast_rows = table.loc[table["year"] == 2025].set_index("iso3")
+    assert forecast_rows.loc["MEX", "last_vote"] == "yes"  # 2024's vote, not anything later

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from unvote import paths
+from unvote import __version__, paths
 from unvote.cli import main
 from unvote.errors import DataError, UnvoteError
 from unvote.forecast import COUNTRY_COLUMNS, evaluate, prepare, run_forecast
@@ -60,6 +60,20 @@ def test_forecast_writes_the_three_files_as_specified(tmp_path, capsys):
         "p_no_at_least_5",
         "p_no_at_least_10",
     }
+    # everything forecast.json promises: the same tables, the scenario as loaded, provenance
+    assert doc["scenario"] == load_scenario("us_lobbying_2025").to_dict()
+    # relative to the project: the same bytes in any clone
+    assert doc["scenario"]["source"] == "scenarios/us_lobbying_2025.toml"
+    assert doc["data_last_vote_date"] == "2024-10-30" and doc["version"] == __version__
+    pd.testing.assert_frame_equal(
+        pd.DataFrame.from_dict(doc["tally"], orient="index"), tally, check_names=False
+    )
+    assert set(doc["baseline"]["tally"]) == set(tally.index)
+    assert set(doc["baseline"]["thresholds"]) == set(doc["thresholds"])
+    assert [row["iso3"] for row in doc["countries"]] == list(countries["iso3"])
+    assert all("p_yes_change" in row for row in doc["countries"])
+    assert set(doc["lever_effects"]) == {"pressure", "ukraine"}
+    assert {row["outcome"] for row in doc["coefficients"]} == {"abstain", "no", "absent"}
     printed = capsys.readouterr().out
     # last year's result, read from the data, next to the forecast
     assert "2024 result" in printed and "187" in printed
@@ -150,6 +164,21 @@ def test_compare_prints_and_writes_the_differences(tmp_path, capsys):
     assert "us_lobbying_2025 against baseline" in capsys.readouterr().out
 
 
+def test_overrides_fix_a_countrys_vote_or_its_probabilities(tmp_path):
+    path = tmp_path / "mine.toml"
+    path.write_text('[overrides]\nBRA = "no"\nFRA = { yes = 0.5, abstain = 0.5 }\n')
+    code, out = forecast(tmp_path, "--scenario", str(path))
+    assert code == 0
+    countries = pd.read_csv(out / "country_forecast.csv", keep_default_na=False)
+    probs = countries.set_index("iso3")[["p_yes", "p_abstain", "p_no", "p_absent"]]
+    assert probs.loc["BRA"].tolist() == [0.0, 0.0, 1.0, 0.0]
+    assert probs.loc["FRA"].tolist() == [0.5, 0.5, 0.0, 0.0]
+    # the baseline column stays the model's, and every other country keeps the baseline
+    assert countries.set_index("iso3").loc["BRA", "p_yes_baseline"] > 0.5
+    others = countries.loc[~countries["iso3"].isin(["BRA", "FRA"])]
+    np.testing.assert_allclose(others["p_yes"], others["p_yes_baseline"], atol=1e-6)
+
+
 # --- bad input: one line, exit 2, nothing written ------------------------------------------
 def bad_scenario(tmp_path, text):
     path = tmp_path / "bad.toml"
@@ -164,6 +193,7 @@ def bad_scenario(tmp_path, text):
         (["--as-of", "2030-01-01"], "outside the data"),
         (["--as-of", "not-a-date"], "not a date"),
         (["--draws", "0"], "positive number"),
+        (["--seed", "-1"], "non-negative integer"),
         (["--scenario", "no_such_scenario"], "not found"),
     ],
 )

@@ -217,3 +217,11 @@ def test_every_un_member_has_a_shape_and_small_islands_are_flagged():
     for large in ("BRA", "FRA", "CUB", "USA"):
         assert large not in small
     assert shapes.anchors.loc["SOM", "area"] > shapes.anchors.loc["DJI", "area"]
+
+
+def test_small_state_labels_at_the_right_edge_of_a_zoom_go_left_of_their_circle():
+    countries = pd.DataFrame({"iso3": ["TUV", "NRU"], "p_yes": [0.9, 0.95]})
+    ax = plot_yes_map(countries, region="Pacific islands", colorbar=False).axes[0]
+    labels = {t.get_text(): t for t in ax.texts}
+    # Tuvalu (179 E) sits at the window's edge: a label on its right would be cut off
+    assert labels["TUV"].get_ha() == "right" and labels["NRU"].get_ha() == "left"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 
 import numpy as np
@@ -109,6 +110,11 @@ FORECAST = {
     "draws": 500,
     "version": "0.1.0",
     "thresholds": {"p_yes_below_180": 0.25, "p_no_at_least_5": 0.125},
+    "lever_effects": {
+        "pressure": {"low": 0.25, "mid": 0.66, "high": 1.01},
+        "ukraine": {"low": 0.0, "mid": 17.0, "high": 31.9},
+    },
+    "shock_sd": {"global": 0.7, "group": 0.0, "bloc": 0.3},
 }
 HISTORY = pd.DataFrame(
     {
@@ -229,6 +235,16 @@ def test_levers_are_described_with_their_numbers():
     assert "absent" not in ukraine.split("Votes it moves")[1]
 
 
+def test_each_lever_says_how_many_yes_votes_it_weighs():
+    lines = describe_scenario(LOBBYING, FORECAST["lever_effects"])
+    assert lines[0].endswith(
+        "On its own, at the model's best-fit coefficients, it takes about 0.7 yes votes at "
+        "the middle of its range (0.2 at the low end, 1.0 at the high end)."
+    )
+    assert "about 17.0 yes votes" in lines[1] and "31.9 at the high end" in lines[1]
+    assert "On its own" not in describe_scenario(LOBBYING)[0]
+
+
 def test_a_scenario_without_levers_says_so_and_overrides_are_listed():
     lines = describe_scenario({"levers": {}, "overrides": {"BRA": {"yes": 0.5, "no": 0.5}}})
     assert lines[0].startswith("No campaign")
@@ -288,9 +304,16 @@ def test_report_has_eight_pages_in_order_and_one_png_per_figure(tmp_path):
     texts = _page_texts(tmp_path / "report.pdf")
     assert len(texts) == 8
     expected = [
-        ["a forecast", "187-2-1", "181", "us_lobbying_2025", "How to read the rest"],
+        [
+            "a forecast",
+            "187-2-1",
+            "181",
+            "us_lobbying_2025",
+            "How to read the rest",
+            "about 17.0 yes votes",
+        ],
         ["History", "2022-2024"],
-        ["forecast tally", "mean 181.0", "90%: 175 to 185", "no campaign"],
+        ["forecast tally", "mean 181.0", "90%: 175 to 185", "no campaign", "bloc 0.30"],
         ["Who might not vote yes", "Brazil", "last vote"],
         ["The map", "Natural Earth"],
         ["regional groups and blocs", "NATO (2)", "yes votes lost"],
@@ -334,8 +357,19 @@ def test_unvote_report_runs_the_forecast_then_reuses_it(tmp_path, capsys):
     tally = pd.read_csv(out / "tally.csv", index_col=0)
     assert f"about {tally.loc['yes', 'mean']:.0f} yes votes" in texts[0]
     assert "187-2-1" in texts[0]  # the 2024 vote, from the committed data
+    # page 8 shows the coefficients the forecast stored, without refitting the model
+    assert "agrees more with the US" in texts[7]
     report_files("us_lobbying_2025", out, backtest_dir=backtest)
     assert "running the forecast" not in capsys.readouterr().out
+    # a forecast.json of another unvote version (here without the coefficients) is rerun
+    doc = json.loads((out / "forecast.json").read_text())
+    (out / "forecast.json").write_text(json.dumps({**doc, "version": "0.0.1"}))
+    report_files("us_lobbying_2025", out, backtest_dir=backtest)
+    assert "running the forecast" in capsys.readouterr().out
+    del doc["coefficients"]
+    (out / "forecast.json").write_text(json.dumps(doc))
+    report_files("us_lobbying_2025", out, backtest_dir=backtest)
+    assert "running the forecast" in capsys.readouterr().out
     # another scenario's report in the same folder does not reuse this forecast
     report_files("baseline", out, backtest_dir=backtest)
     assert "running the forecast of baseline" in capsys.readouterr().out

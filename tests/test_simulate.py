@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -214,6 +216,32 @@ def test_switching_sources_off_narrows_the_tally():
         predict, feats, [scenario], draws, loadings=loadings, uncertainty=fixed
     )[0]
     assert narrow.counts[:, 0].std() < full.counts[:, 0].std()
+
+
+SOURCES = {"parameters": "params", "effects": "effects", "shocks": "shocks"}
+
+
+@pytest.mark.parametrize("source", list(SOURCES))
+def test_each_source_of_uncertainty_switches_off_on_its_own(source):
+    """Off, a source's random numbers no longer matter; on, they do; the others still do."""
+    feats, loadings, predict, draws = setup(60, 300, 13, n_levers=2)
+    fresh = setup(60, 300, 14, n_levers=2)[3]
+    scenario = Scenario("both", levers=(*pressure(0.5, 2.0).levers, *ukraine(0.0, 1.0).levers))
+
+    def redrawn(name):
+        return dataclasses.replace(draws, **{SOURCES[name]: getattr(fresh, SOURCES[name])})
+
+    def counts(randomness, **switch):
+        return simulate_many(
+            predict, feats, [scenario], randomness, loadings=loadings,
+            uncertainty=Uncertainty(**switch),
+        )[0].counts  # fmt: skip
+
+    off = {source: False}
+    assert not np.array_equal(counts(draws), counts(redrawn(source)))
+    assert np.array_equal(counts(draws, **off), counts(redrawn(source), **off))
+    for other in set(SOURCES) - {source}:
+        assert not np.array_equal(counts(draws, **off), counts(redrawn(other), **off))
 
 
 def test_overrides_fix_a_country():

@@ -42,6 +42,7 @@ from unvote.model import (
     PROBA_COLUMNS,
     VoteChoiceModel,
     VoteChoiceResults,
+    one_hot,
     outcome_matrix,
     probabilities,
     training_table,
@@ -59,10 +60,6 @@ FIRST_SELECTION_YEAR = 1995
 METHODS: tuple[str, ...] = ("model", "persistence", "frequency")
 
 
-def _onehot(vote: pd.Series) -> np.ndarray:
-    return (vote.astype(str).to_numpy()[:, None] == np.array(OUTCOMES)[None, :]).astype(float)
-
-
 def log_loss(proba: np.ndarray, vote: pd.Series) -> float:
     """Mean negative natural log of the probability given to the actual outcome.
 
@@ -72,18 +69,18 @@ def log_loss(proba: np.ndarray, vote: pd.Series) -> float:
         Probabilities of yes, abstain, no, absent.
     vote : Series of str, length n
     """
-    p = (np.asarray(proba) * _onehot(vote)).sum(axis=1)
+    p = (np.asarray(proba) * one_hot(vote)).sum(axis=1)
     return float(-np.log(p).mean())
 
 
 def brier(proba: np.ndarray, vote: pd.Series) -> float:
     """Multiclass Brier score: per country the sum over outcomes of (p - y)^2, then the mean."""
-    return float(((np.asarray(proba) - _onehot(vote)) ** 2).sum(axis=1).mean())
+    return float(((np.asarray(proba) - one_hot(vote)) ** 2).sum(axis=1).mean())
 
 
 def tally_errors(proba: np.ndarray, vote: pd.Series) -> dict[str, float]:
     """Absolute error of the expected count of each outcome: |sum_i p_ik - count_k|."""
-    err = np.abs(np.asarray(proba).sum(axis=0) - _onehot(vote).sum(axis=0))
+    err = np.abs(np.asarray(proba).sum(axis=0) - one_hot(vote).sum(axis=0))
     return {f"abs_err_{o}": float(e) for o, e in zip(OUTCOMES, err, strict=True)}
 
 
@@ -99,7 +96,7 @@ def score(proba: np.ndarray, vote: pd.Series) -> dict[str, float]:
 
 def pooled_frequencies(train: pd.DataFrame) -> np.ndarray:
     """Share of each outcome among the training rows, add-one smoothed; shape (4,)."""
-    counts = _onehot(train["vote"]).sum(axis=0) + 1.0
+    counts = one_hot(train["vote"]).sum(axis=0) + 1.0
     return counts / counts.sum()
 
 
@@ -109,7 +106,7 @@ def persistence_proba(train: pd.DataFrame, test: pd.DataFrame) -> np.ndarray:
     known = train.loc[(train["last_vote"] != "none") & train["year"].isin(recent_years)]
     repeats = float((known["vote"].astype(str) == known["last_vote"].astype(str)).sum())
     p_stay = (repeats + 1.0) / (len(known) + 2.0)
-    last = _onehot(test["last_vote"])
+    last = one_hot(test["last_vote"])
     proba = last * p_stay + (1 - last) * (1 - p_stay) / (len(OUTCOMES) - 1)
     new = test["last_vote"].astype(str).eq("none").to_numpy()
     proba[new] = pooled_frequencies(train)
@@ -342,22 +339,15 @@ def run_backtest(
 def write_backtest(result: BacktestResult, out_dir: str | Path) -> list[Path]:
     """Write predictions.csv, scores.csv and calibration.png into ``out_dir`` (whole or not)."""
     from unvote.atomic import atomic_dir
+    from unvote.plots import plot_calibration, save_figure
 
     out_dir = Path(out_dir)
+    names = ["predictions.csv", "scores.csv", "calibration.png"]
     with atomic_dir(out_dir) as tmp:
-        preds = result.predictions.copy()
-        for col in PROBA_COLUMNS:
-            preds[col] = preds[col].round(6)
-        preds.to_csv(tmp / "predictions.csv", index=False, lineterminator="\n")
-        result.scores.round(6).to_csv(tmp / "scores.csv", index=False, lineterminator="\n")
-        names = ["predictions.csv", "scores.csv"]
-        try:
-            from unvote.plots import plot_calibration, save_figure
-        except ImportError:
-            plot_calibration = None
-        if plot_calibration is not None:
-            save_figure(plot_calibration(result.predictions), tmp / "calibration.png")
-            names.append("calibration.png")
+        preds = result.predictions.round({col: 6 for col in PROBA_COLUMNS})
+        preds.to_csv(tmp / names[0], index=False, lineterminator="\n")
+        result.scores.round(6).to_csv(tmp / names[1], index=False, lineterminator="\n")
+        save_figure(plot_calibration(result.predictions), tmp / names[2])
     return [out_dir / name for name in names]
 
 

@@ -26,7 +26,11 @@ import pandas as pd
 from unvote import paths
 from unvote.atomic import atomic_dir, atomic_path, write_csv
 from unvote.errors import DataError
-from unvote.sources import finish, read_folder, sort_tidy, vote_differences
+from unvote.sources import finish, vote_differences
+from unvote.sources.emergency import read_emergency_dir
+from unvote.sources.ga_scrape import read_ga_scrape_dir
+from unvote.sources.undl import read_undl_dir
+from unvote.sources.unxml import read_unxml_dir
 
 EMBARGO_TITLE = (
     "Necessity of ending the economic, commercial and financial embargo imposed by the "
@@ -37,39 +41,15 @@ EMBARGO_TITLE = (
 EMBARGO_YEARS: tuple[int, ...] = tuple(y for y in range(1992, 2025) if y != 2020)
 #: Forecasts are made as of this day; no vote on or after it enters the embargo table.
 CUTOFF = pd.Timestamp("2025-10-01")
-EMBARGO_COLUMNS: tuple[str, ...] = ("year", "date", "resolution", "iso3", "country", "vote")
 
 
-def _read_scrape(folder: Path) -> pd.DataFrame:
-    from unvote.sources.ga_scrape import read_ga_scrape
-
-    return read_folder(folder, "*.csv", read_ga_scrape, what="scrape CSV")
-
-
-def _read_unxml(folder: Path) -> pd.DataFrame:
-    from unvote.sources.unxml import read_unxml_dir
-
-    return read_unxml_dir(folder)
-
-
-def _read_emergency(folder: Path) -> pd.DataFrame:
-    from unvote.sources.emergency import read_emergency_dir
-
-    return read_emergency_dir(folder)
-
-
-def _read_undl(folder: Path) -> pd.DataFrame:
-    from unvote.sources.undl import read_undl
-
-    return read_folder(folder, "*.csv", read_undl, what="Digital Library bulk CSV")
-
-
-#: Sub-folder of the raw folder -> reader; the order is the order of precedence.
+#: Sub-folder of the raw folder -> the reader of its files; the order is the order of
+#: precedence where sources overlap.
 SOURCES: dict[str, Callable[[Path], pd.DataFrame]] = {
-    "unxml": _read_unxml,
-    "unxml_emergency": _read_emergency,
-    "undl": _read_undl,
-    "ga_scrape": _read_scrape,
+    "unxml": read_unxml_dir,
+    "unxml_emergency": read_emergency_dir,
+    "undl": read_undl_dir,
+    "ga_scrape": read_ga_scrape_dir,
 }
 
 
@@ -135,18 +115,32 @@ def combine_sources(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
         Two sources disagreeing, naming both sources, the resolution and the countries.
     """
     kept: list[pd.DataFrame] = []
-    seen: dict[str, tuple[str, pd.DataFrame]] = {}
+    owner: dict[str, str] = {}  # resolution -> the source it is kept from
     for name, table in tables.items():
-        by_symbol = dict(tuple(table.groupby("resolution", sort=False)))
-        new = []
-        for symbol, rows in by_symbol.items():
-            if symbol in seen:
-                _check_agree(symbol, seen[symbol], (name, rows))
-            else:
-                seen[symbol] = (name, rows)
-                new.append(symbol)
-        kept.append(table.loc[table["resolution"].isin(new)])
+        overlap = table["resolution"].isin(owner.keys())
+        if overlap.any():
+            _check_overlap(pd.concat(kept, ignore_index=True), table.loc[overlap], owner, name)
+        table = table.loc[~overlap]
+        owner.update(dict.fromkeys(table["resolution"].unique(), name))
+        kept.append(table)
     return finish(kept, source="combined sources")
+
+
+def _check_overlap(kept: pd.DataFrame, other: pd.DataFrame, owner: dict[str, str], name: str):
+    # One vectorised comparison of all shared resolutions (thousands when a full bulk file
+    # meets the scrape); the first that differs, in the file's order, is then described.
+    first = kept.loc[kept["resolution"].isin(set(other["resolution"]))]
+    keys = ["resolution", "iso3"]
+    both = first[[*keys, "date", "vote"]].merge(
+        other[[*keys, "date", "vote"]], on=keys, how="outer", suffixes=("_a", "_b")
+    )
+    vote_a, vote_b = (both[c].astype(object).fillna("-") for c in ("vote_a", "vote_b"))
+    differ = (vote_a != vote_b) | (both["date_a"].notna() & (both["date_a"] != both["date_b"]))
+    if differ.any():
+        bad = set(both.loc[differ, "resolution"])
+        symbol = next(s for s in other["resolution"].unique() if s in bad)
+        rows = (first.loc[first["resolution"] == symbol], other.loc[other["resolution"] == symbol])
+        _check_agree(symbol, (owner[symbol], rows[0]), (name, rows[1]))
 
 
 def _check_agree(symbol: str, first: tuple[str, pd.DataFrame], other: tuple[str, pd.DataFrame]):
@@ -174,6 +168,12 @@ def is_embargo_title(title: str) -> bool:
     text = " ".join(str(title).split()).rstrip(" .").casefold()
     start, end = EMBARGO_TITLE.casefold().split(" imposed by ")
     return text.startswith(start) and text.endswith(end.split(" of america ")[-1])
+
+
+def embargo_roll_calls(votes: pd.DataFrame) -> pd.DataFrame:
+    """The rows of ``votes`` (tidy) whose title is the embargo resolution's, any date."""
+    titles = pd.Series(votes["title"].unique())
+    return votes.loc[votes["title"].isin(set(titles[titles.map(is_embargo_title)]))]
 
 
 def embargo_votes(
@@ -207,9 +207,8 @@ def embargo_votes(
     """
     from unvote.countries import display_name
 
-    titles = pd.Series(votes["title"].unique())
-    wanted = set(titles[titles.map(is_embargo_title)])
-    rows = votes.loc[votes["title"].isin(wanted) & (votes["date"] < cutoff)]
+    rows = embargo_roll_calls(votes)
+    rows = rows.loc[rows["date"] < cutoff]
     per_year = rows.groupby(rows["date"].dt.year)["resolution"].unique()
     found = {int(y): sorted(s) for y, s in per_year.items()}
     wrong = {y: found.get(y, []) for y in sorted(set(years) | set(found))}
@@ -231,6 +230,22 @@ def embargo_votes(
         }
     )
     return out.sort_values(["date", "iso3"], kind="stable").reset_index(drop=True)
+
+
+def _say_left_out(votes: pd.DataFrame) -> None:
+    # Newer raw files (a fresh Digital Library download) hold votes the forecasts must not
+    # see: they go into the roll-call table, but never into the embargo history.
+    late = embargo_roll_calls(votes.loc[votes["date"] >= CUTOFF])
+    if len(late):
+        held = late.drop_duplicates("resolution")
+        listed = ", ".join(
+            f"{r} ({d:%Y-%m-%d})" for r, d in zip(held["resolution"], held["date"], strict=True)
+        )
+        print(
+            f"unvote: note: embargo votes on or after {CUTOFF:%Y-%m-%d}, the forecasts' as-of "
+            f"date, are left out of {paths.EMBARGO_VOTES_CSV.name}: {listed}",
+            file=sys.stderr,
+        )
 
 
 def _span(years: tuple[int, ...]) -> str:
@@ -271,9 +286,11 @@ def build_all(
     out_dir, interim_dir = Path(out_dir), Path(interim_dir)
     tables = read_sources(raw_dir, progress=progress)
     with _step("cross-checking and combining the sources", progress):
-        votes = sort_tidy(combine_sources(tables))
+        votes = combine_sources(tables)
         embargo = embargo_votes(votes)
         countries = countries_table()
+    if progress:
+        _say_left_out(votes)
     with _step(f"writing {len(votes):,} votes and the processed tables", progress):
         written = {
             "embargo_votes": out_dir / paths.EMBARGO_VOTES_CSV.name,

@@ -33,8 +33,8 @@ import numpy as np
 import pandas as pd
 from threadpoolctl import threadpool_limits
 
-from unvote import paths
-from unvote.countries import GROUPS
+from unvote import countries, paths
+from unvote.build import CUTOFF
 from unvote.errors import DataError
 from unvote.idealpoints import fit_ideal_points, vote_matrix
 from unvote.votes import VOTE_LEVELS
@@ -51,11 +51,11 @@ UKRAINE_PREFIX = "A/RES/ES-11/"
 #: The first embargo vote was in 1992; a country that never abstained or voted no counts
 #: its years since this year (the record is censored there).
 RECORD_START_YEAR = 1991
-#: The forecast's as-of date: before the 2025 embargo vote.
-FORECAST_AS_OF = pd.Timestamp("2025-10-01")
+#: The forecast's as-of date, before the 2025 embargo vote: the day the embargo table stops.
+FORECAST_AS_OF: pd.Timestamp = CUTOFF
 #: The group of a member that sat in none of the five.
 NO_GROUP = "none"
-GROUP_LEVELS: tuple[str, ...] = (*GROUPS, NO_GROUP)
+GROUP_LEVELS: tuple[str, ...] = (*countries.GROUPS, NO_GROUP)
 LAST_VOTE_LEVELS: tuple[str, ...] = (*VOTE_LEVELS, "none")
 
 
@@ -184,12 +184,6 @@ def embargo_record(
     return out
 
 
-def _lookup(name: str):
-    from unvote import countries
-
-    return getattr(countries, name)
-
-
 def build_features(
     votes: pd.DataFrame,
     embargo: pd.DataFrame,
@@ -229,11 +223,11 @@ def build_features(
     """
     as_of = pd.Timestamp(as_of)
     if members is None:
-        members = _lookup("members_on")(as_of)
+        members = countries.members_on(as_of)
     if groups is None:
-        groups = _lookup("regional_groups")(as_of)
+        groups = countries.regional_groups(as_of)
     if blocs is None:
-        blocs = _lookup("blocs")(as_of)
+        blocs = countries.blocs(as_of)
     index = pd.Index(sorted(members), name="iso3")
     out = pd.DataFrame(index=index)
 
@@ -318,8 +312,8 @@ def build_features_table(
         Columns ``as_of, year, iso3`` then the features of :func:`build_features`, sorted
         by ``as_of, iso3``, with a default RangeIndex.
     """
-    groups = groups or _lookup("regional_groups")
-    blocs = blocs or _lookup("blocs")
+    groups = groups or countries.regional_groups
+    blocs = blocs or countries.blocs
     votes = votes.sort_values("date", kind="stable")
     dates = feature_dates(embargo, forecast_as_of)
     frames = []
@@ -334,7 +328,7 @@ def build_features_table(
             elif forecast_members is not None:
                 members = sorted(forecast_members)
             else:
-                members = _lookup("members_on")(as_of)
+                members = countries.members_on(as_of)
             feats = build_features(
                 votes,
                 embargo,
@@ -348,10 +342,8 @@ def build_features_table(
             feats.insert(0, "as_of", as_of)
             frames.append(feats.reset_index())
     table = pd.concat(frames, ignore_index=True)
-    bloc_cols = [c for c in table.columns if table[c].dtype == object and c != "group"]
-    for col in bloc_cols:
-        table[col] = table[col].fillna(False).astype(bool)
-    return table.loc[:, ["as_of", "year", "iso3", *[c for c in table.columns[3:]]]]
+    # reset_index put iso3 first: the file's order is as_of, year, iso3, features
+    return table.loc[:, ["as_of", "year", "iso3", *table.columns[3:]]]
 
 
 # --- files ---------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ whole or not at all.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -30,13 +30,17 @@ from unvote.scenario import Scenario, load_scenario
 from unvote.simulate import (
     Simulation,
     Uncertainty,
+    apply_levers,
+    campaign_effect,
     draw_randomness,
     estimate_shock_sizes,
+    lever_strengths,
     shock_loadings,
     shock_units,
     simulate_many,
     summarise_tally,
     thresholds,
+    to_odds,
 )
 from unvote.votes import VOTE_LEVELS
 
@@ -131,6 +135,8 @@ class ForecastResult:
         Standard deviations of the correlated shocks (global, group, bloc).
     levers : DataFrame
         :func:`lever_effects`: expected yes votes each lever removes on its own.
+    coefficients : DataFrame
+        ``VoteChoiceResults.summary()`` of the fitted model (the report's page 8).
     """
 
     scenario: Scenario
@@ -149,6 +155,7 @@ class ForecastResult:
     data_last_date: pd.Timestamp | None = None
     shock_sd: pd.Series | None = None
     levers: pd.DataFrame | None = None
+    coefficients: pd.DataFrame | None = None
 
     def to_json(self) -> str:
         """forecast.json: the tally, thresholds, countries, scenario as loaded and provenance."""
@@ -164,6 +171,7 @@ class ForecastResult:
             "uncertainty": self.uncertainty.to_dict(),
             "shock_sd": _rounded(self.shock_sd.to_dict()),
             "lever_effects": _rounded(self.levers.to_dict(orient="index")),
+            "coefficients": _rounded(self.coefficients.to_dict(orient="records")),
             "tally": _rounded(self.tally.to_dict(orient="index")),
             "thresholds": _rounded(self.thresholds),
             "baseline": {
@@ -181,7 +189,8 @@ class ForecastResult:
 
 def _rounded(value):
     if isinstance(value, float | np.floating):
-        return round(float(value), DECIMALS)
+        # JSON has no NaN: a standard error the fit could not give is null
+        return round(float(value), DECIMALS) if np.isfinite(value) else None
     if isinstance(value, dict):
         return {str(k): _rounded(v) for k, v in value.items()}
     if isinstance(value, list):
@@ -375,8 +384,7 @@ def evaluate(
     ``uncertainty`` None draws all three sources.
     """
     uncertainty = Uncertainty() if uncertainty is None else uncertainty
-    if draws < 1:
-        raise UnvoteError(f"--draws: {draws}; allowed: a positive number of simulations")
+    check_draws_and_seed(draws, seed)
     for scenario in scenarios:
         check_overrides(scenario, context.features.index, context.as_of)
     rng = np.random.default_rng(seed)
@@ -399,6 +407,14 @@ def evaluate(
     )
 
 
+def check_draws_and_seed(draws: int, seed: int) -> None:
+    """UnvoteError unless ``draws`` is positive and ``seed`` a non-negative integer."""
+    if draws < 1:
+        raise UnvoteError(f"--draws: {draws}; allowed: a positive number of simulations")
+    if seed < 0:
+        raise UnvoteError(f"--seed: {seed}; allowed: a non-negative integer")
+
+
 def lever_effects(context: Context, scenario: Scenario) -> pd.DataFrame:
     """Expected yes votes each lever removes on its own, at the low, middle and high end.
 
@@ -410,10 +426,6 @@ def lever_effects(context: Context, scenario: Scenario) -> pd.DataFrame:
     DataFrame
         Index lever names; columns ``low, mid, high`` (expected number of states).
     """
-    from dataclasses import replace
-
-    from unvote.simulate import apply_levers, campaign_effect, lever_strengths, to_odds
-
     off = to_odds(context.predict(None, False))
     campaign = campaign_effect(off, to_odds(context.predict(None, True)))
     base_yes = 1.0 / (1.0 + off.sum(axis=0))
@@ -481,6 +493,7 @@ def run_forecast(
     -------
     ForecastResult
     """
+    check_draws_and_seed(draws, seed)
     scenario = _resolve(scenario, scenarios_dir)
     baseline = _resolve(baseline, scenarios_dir)
     uncertainty = Uncertainty() if uncertainty is None else uncertainty
@@ -507,6 +520,7 @@ def run_forecast(
         data_last_date=context.data_last_date,
         shock_sd=context.shock_sd,
         levers=levers,
+        coefficients=context.results.summary(),
     )
 
 
@@ -555,7 +569,11 @@ def format_forecast(result: ForecastResult, top: int = 15) -> str:
         f"P(no >= 10) {t['p_no_at_least_10']:.2f}",
     ]
     if len(result.levers):
-        lines += ["", "Expected yes votes each lever removes on its own (low / mid / high):"]
+        lines += [
+            "",
+            "Expected yes votes each lever removes on its own, at the best-fit coefficients "
+            "(low / mid / high end of its range):",
+        ]
         for name, row in result.levers.iterrows():
             lines.append(f"  {name:12}{row['low']:6.1f} {row['mid']:6.1f} {row['high']:6.1f}")
     lines += [
@@ -607,6 +625,7 @@ def run_compare(
     votes_path=paths.ALL_VOTES_PARQUET,
 ) -> Comparison:
     """How scenario ``second`` differs from ``first`` (same data, fit and random numbers)."""
+    check_draws_and_seed(draws, seed)
     a, b = _resolve(first, scenarios_dir), _resolve(second, scenarios_dir)
     if a.name == b.name:
         raise UnvoteError(f"compare: both scenarios are named {a.name!r}; allowed: two different")

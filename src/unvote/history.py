@@ -14,8 +14,9 @@ import pandas as pd
 
 from unvote import paths
 from unvote.errors import DataError
-from unvote.votes import TIDY_COLUMNS, VOTE_DTYPE, VOTE_LEVELS, as_vote, validate_tidy
+from unvote.votes import VOTE_DTYPE, VOTE_LEVELS, as_vote, validate_tidy
 
+#: Columns of ``embargo_votes.csv`` (written by :func:`unvote.build.embargo_votes`).
 EMBARGO_COLUMNS: tuple[str, ...] = ("year", "date", "resolution", "iso3", "country", "vote")
 #: Columns of :func:`history_table`.
 HISTORY_COLUMNS: tuple[str, ...] = (
@@ -104,7 +105,7 @@ def load_all_votes(path: str | os.PathLike = paths.ALL_VOTES_PARQUET) -> pd.Data
     frame = pd.read_parquet(path)
     if "vote" in frame.columns:
         frame = frame.assign(vote=frame["vote"].astype(str).astype(VOTE_DTYPE))
-    return validate_tidy(frame, source=str(path)).loc[:, list(TIDY_COLUMNS)]
+    return validate_tidy(frame, source=str(path))
 
 
 def history_table(votes: pd.DataFrame) -> pd.DataFrame:

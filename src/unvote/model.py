@@ -197,6 +197,12 @@ def _require(frame: pd.DataFrame, name: str) -> None:
         raise DataError(f"model input: missing feature column {name!r}")
 
 
+def one_hot(labels: pd.Series) -> np.ndarray:
+    """One-hot of vote labels, shape (n, 4) in OUTCOMES order; any other label (``none``)
+    gives a row of zeros."""
+    return (labels.astype(str).to_numpy()[:, None] == np.array(OUTCOMES)[None, :]).astype(float)
+
+
 def outcome_matrix(vote: pd.Series) -> np.ndarray:
     """One-hot of the votes, shape (n, 4) in OUTCOMES order; DataError on another label."""
     vote = vote.astype(str)
@@ -205,7 +211,7 @@ def outcome_matrix(vote: pd.Series) -> np.ndarray:
         raise DataError(
             f"model training data: vote {vote[bad].iloc[0]!r}; allowed: {', '.join(OUTCOMES)}"
         )
-    return (vote.to_numpy()[:, None] == np.array(OUTCOMES)[None, :]).astype(float)
+    return one_hot(vote)
 
 
 class VoteChoiceModel:

@@ -120,6 +120,15 @@ def save_figure(fig: Figure, path: str | os.PathLike) -> Path:
     return path
 
 
+def _small_counts_scale(ax: Axes) -> None:
+    """Linear up to 5 votes, logarithmic above: 0-5 votes are the story after 2000, 70
+    abstentions the story of 1992."""
+    ax.set_yscale("symlog", linthresh=5, linscale=1.5)
+    ax.set_yticks([0, 1, 2, 3, 4, 5, 10, 20, 50, 100])
+    ax.yaxis.set_major_formatter(mpl.ticker.ScalarFormatter())
+    ax.set_ylim(-0.3, 100)
+
+
 def plot_history(table: pd.DataFrame, ax: Axes | None = None) -> Figure:
     """The embargo votes year by year: stacked yes / abstain / no / absent counts.
 
@@ -189,12 +198,8 @@ def plot_history(table: pd.DataFrame, ax: Axes | None = None) -> Figure:
                     color=VOTE_COLORS[level],
                     label=level,
                 )
+            _small_counts_scale(detail)
             detail.set_ylabel("votes (log scale above 5)")
-            # 0-5 votes are the story after 2000, 70 abstentions the story of 1992
-            detail.set_yscale("symlog", linthresh=5, linscale=1.5)
-            detail.set_yticks([0, 1, 2, 3, 4, 5, 10, 20, 50, 100])
-            detail.set_ylim(-0.3, 100)
-            detail.get_yaxis().set_major_formatter(mpl.ticker.ScalarFormatter())
             detail.legend(loc="upper right")
             detail.set_xlabel("year of the vote (none in 2020)")
             finish_axes(detail, title="Votes against and abstentions")
@@ -232,6 +237,32 @@ def _figure_and_axes(ax, figsize):
 
 def _percent(x, _pos=None) -> str:
     return f"{100 * x:.0f}%"
+
+
+def _right_column(ax: Axes, y, texts, header: str, *, colors=None, pad: float = 6) -> None:
+    """A column of words right of the axes, one per row at data height ``y``, under a header."""
+    colors = colors or ["black"] * len(texts)
+    for yi, text, color in zip(y, texts, colors, strict=True):
+        ax.annotate(
+            text,
+            (1.0, yi),
+            xycoords=("axes fraction", "data"),
+            xytext=(pad, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=8,
+            color=color,
+        )
+    ax.annotate(
+        header,
+        (1.0, 1.0),
+        xycoords="axes fraction",
+        xytext=(pad, 2),
+        textcoords="offset points",
+        va="bottom",
+        fontsize=8,
+        weight="bold",
+    )
 
 
 def _hbar_style(ax: Axes) -> None:
@@ -319,10 +350,7 @@ def plot_history_forecast(table: pd.DataFrame, tally: pd.DataFrame, *, year: int
             detail.vlines(x, row["q05"], row["q95"], color=color, lw=1.2)
             detail.vlines(x, row["q25"], row["q75"], color=color, lw=4)
             detail.plot(x, row["q50"], marker=marker, color="white", mec=color, ms=4.5)
-        detail.set_yscale("symlog", linthresh=5, linscale=1.5)
-        detail.set_yticks([0, 1, 2, 3, 5, 10, 20, 50, 100])
-        detail.yaxis.set_major_formatter(mpl.ticker.ScalarFormatter())
-        detail.set_ylim(-0.3, 100)
+        _small_counts_scale(detail)
         detail.set_ylabel("member states (log scale above 5)")
         detail.legend(loc="upper right", ncols=3)
         ticks = np.append(years, year)
@@ -439,28 +467,9 @@ def plot_not_yes(countries: pd.DataFrame, *, n: int = 30, ax: Axes | None = None
             left = left + width
         baseline = 1.0 - top["p_yes_baseline"].to_numpy()
         ax.plot(baseline, y, "|", color="black", ms=10, mew=1.6, label="not yes, no campaign")
-        last = top["last_vote"].astype("string").fillna("none")
-        for yi, vote in zip(y, last, strict=True):
-            ax.annotate(
-                vote,
-                (1.0, yi),
-                xycoords=("axes fraction", "data"),
-                xytext=(6, 0),
-                textcoords="offset points",
-                va="center",
-                fontsize=8,
-                color=TEXT_COLORS.get(vote, "0.3") if vote != "yes" else "0.3",
-            )
-        ax.annotate(
-            "last\nvote",
-            (1.0, 1.0),
-            xycoords="axes fraction",
-            xytext=(6, 2),
-            textcoords="offset points",
-            va="bottom",
-            fontsize=8,
-            weight="bold",
-        )
+        last = list(top["last_vote"].astype("string").fillna("none"))
+        colors = [TEXT_COLORS.get(vote, "0.3") if vote != "yes" else "0.3" for vote in last]
+        _right_column(ax, y, last, "last\nvote", colors=colors, pad=6)
         ax.set_yticks(y, top["country"])
         ax.set_ylim(-0.6, len(top) - 0.4)
         top_p = float(max(left.max(), baseline.max()))
@@ -489,7 +498,8 @@ def _label_small_states(ax: Axes, points: pd.DataFrame, window) -> None:
     """ISO3 labels beside the circles, on the side away from a close neighbour.
 
     A label goes right of its circle unless the only circles within 8% of the window's
-    width and 4% of its height (the Lesser Antilles) lie to its right.
+    width and 4% of its height (the Lesser Antilles) lie to its right, or the circle is
+    within 8% of the window's right edge (Tuvalu).
     """
     width, height = window[1] - window[0], window[3] - window[2]
     xs, ys = points["x"].to_numpy(), points["y"].to_numpy()
@@ -497,6 +507,9 @@ def _label_small_states(ax: Axes, points: pd.DataFrame, window) -> None:
         near = (np.abs(xs - xs[i]) < 0.08 * width) & (np.abs(ys - ys[i]) < 0.04 * height)
         near[i] = False
         side = -1 if near.any() and (xs[near] > xs[i]).all() else 1
+        # a label right of a circle at the window's right edge would be cut off
+        if xs[i] > window[1] - 0.08 * width:
+            side = -1
         ax.annotate(
             iso3,
             (xs[i], ys[i]),
@@ -657,26 +670,8 @@ def plot_group_shifts(shifts: pd.DataFrame, *, ax: Axes | None = None) -> Figure
             shifts["not_yes_baseline"], y, "o", mfc="white", mec="0.3", ms=6, label="no campaign"
         )
         ax.plot(shifts["not_yes"], y, "o", color=color, ms=6, label="scenario")
-        for yi, lost in zip(y, shifts["yes_lost"], strict=True):
-            ax.annotate(
-                f"{lost:.1f}",
-                (1.0, yi),
-                xycoords=("axes fraction", "data"),
-                xytext=(8, 0),
-                textcoords="offset points",
-                va="center",
-                fontsize=8,
-            )
-        ax.annotate(
-            "yes votes\nlost",
-            (1.0, 1.0),
-            xycoords="axes fraction",
-            xytext=(8, 2),
-            textcoords="offset points",
-            va="bottom",
-            fontsize=8,
-            weight="bold",
-        )
+        lost = [f"{v:.1f}" for v in shifts["yes_lost"]]
+        _right_column(ax, y, lost, "yes votes\nlost", pad=8)
         ax.set_yticks(
             y, [f"{g} ({n})" for g, n in zip(shifts.index, shifts["members"], strict=True)]
         )

@@ -1,10 +1,11 @@
 """The report: an 8-page A4 PDF and one PNG per figure, from a scenario's forecast outputs.
 
 ``unvote report`` reads ``reports/<scenario>/`` (country_forecast.csv, tally.csv and
-forecast.json, which also holds the baseline's tally, written by ``unvote forecast``), the
-backtest files (``reports/backtest/``), the embargo vote history and the committed
-features, and refits the forecast's model for its coefficients; it runs the forecast and
-the backtest first when their files are missing or older than their inputs. Pages:
+forecast.json, which also holds the baseline's tally, the lever effects and the fitted
+model's coefficients, written by ``unvote forecast``), the backtest files
+(``reports/backtest/``), the embargo vote history and the committed features; it runs the
+forecast and the backtest first when their files are missing or older than their inputs.
+Pages:
 
 1. summary: the question, the headline tally next to last year's, the assumptions;
 2. history: the votes 1992-2024 with the forecast at the forecast year;
@@ -31,6 +32,7 @@ import pandas as pd
 
 from unvote import paths
 from unvote.errors import DataError
+from unvote.forecast import BASELINE_SCENARIO, DEFAULT_SCENARIO
 
 #: A4 portrait, inches.
 A4 = (8.27, 11.69)
@@ -61,7 +63,6 @@ BLOC_LABELS: dict[str, str] = {
     "alba": "ALBA (Cuba's alliance)",
     "csto": "CSTO (Russia's alliance)",
 }
-BASELINE_NAME = "baseline"
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,7 @@ class ReportData:
     predictions, scores : pandas.DataFrame or None
         The backtest's predictions.csv and scores.csv.
     coefficients : pandas.DataFrame or None
-        ``VoteChoiceResults.summary()`` of the model the forecast used.
+        ``VoteChoiceResults.summary()`` of the model the forecast used (forecast.json).
     """
 
     forecast: dict
@@ -254,9 +255,30 @@ def describe_lever(name: str, lever: Mapping) -> str:
     return f"{title}: {size}. Votes it moves: {split}."
 
 
-def describe_scenario(scenario: Mapping) -> list[str]:
-    """The scenario's assumptions as sentences, one per lever, then the overrides."""
-    lines = [describe_lever(name, lever) for name, lever in scenario.get("levers", {}).items()]
+def describe_scenario(scenario: Mapping, effects: Mapping | None = None) -> list[str]:
+    """The scenario's assumptions as sentences, one per lever, then the overrides.
+
+    Parameters
+    ----------
+    scenario : mapping
+        forecast.json's ``scenario``.
+    effects : mapping, optional
+        forecast.json's ``lever_effects`` (lever -> low, mid, high: expected yes votes the
+        lever removes on its own); each lever's sentence then says what it weighs in votes,
+        so a reader sees which assumption drives the forecast.
+    """
+    effects = effects or {}
+    lines = []
+    for name, lever in scenario.get("levers", {}).items():
+        line = describe_lever(name, lever)
+        if name in effects:
+            e = effects[name]
+            line += (
+                f" On its own, at the model's best-fit coefficients, it takes about "
+                f"{e['mid']:.1f} yes votes at the middle of its range ({e['low']:.1f} at the "
+                f"low end, {e['high']:.1f} at the high end)."
+            )
+        lines.append(line)
     if not lines:
         lines.append(
             "No campaign: each country votes as the model expects from its record and its "
@@ -424,7 +446,7 @@ def summary_text(data: ReportData) -> dict[str, str]:
         f"to {yes['q95']:.0f}), {_interval(data.tally, 'no', 'no')} and "
         f"{_interval(data.tally, 'abstain', 'abstentions')}"
     )
-    if data.baseline_tally is not None and data.scenario_name != BASELINE_NAME:
+    if data.baseline_tally is not None and data.scenario_name != BASELINE_SCENARIO:
         base = data.baseline_tally.loc["yes"]
         headline += (
             f"; without the campaign, {base['mean']:.0f} yes ({base['q05']:.0f} to "
@@ -455,7 +477,9 @@ def summary_text(data: ReportData) -> dict[str, str]:
         "headline": headline,
         "movers": f"Most likely not to vote yes (chance of not voting yes): {movers}.",
         "risks": risks[:1].upper() + risks[1:] + ".",
-        "assumptions": "\n".join(f"- {line}" for line in describe_scenario(fc["scenario"])),
+        "assumptions": "\n".join(
+            f"- {line}" for line in describe_scenario(fc["scenario"], fc.get("lever_effects"))
+        ),
         "dates": dates,
         "reading": reading,
     }
@@ -721,7 +745,7 @@ def _page_words(data: ReportData) -> dict[str, tuple[str, str, str]]:
             "The intervals combine three uncertainties: the model's coefficients, the size "
             "of the campaign's effect (drawn from the ranges on page 1), and shocks shared "
             "by countries that vote together (regional groups, blocs), sized from how they "
-            "moved together in past years.",
+            "moved together in past years" + _shock_words(data.forecast.get("shock_sd")) + ".",
         ),
         "countries": (
             "Who might not vote yes",
@@ -763,6 +787,15 @@ def _page_words(data: ReportData) -> dict[str, tuple[str, str, str]]:
         ),
     }
     return words
+
+
+def _shock_words(shock_sd: Mapping | None) -> str:
+    """forecast.json's shock sizes in words (empty if absent)."""
+    if not shock_sd:
+        return ""
+    names = {"global": "whole assembly", "group": "regional group", "bloc": "bloc"}
+    sizes = ", ".join(f"{names.get(k, k)} {v:.2f}" for k, v in shock_sd.items())
+    return f" (standard deviations, in log-odds of leaving yes: {sizes})"
 
 
 def _backtest_words(data: ReportData) -> tuple[str, str, str]:
@@ -862,7 +895,6 @@ def load_report_data(
     backtest_dir: str | Path = paths.REPORTS_DIR / "backtest",
     embargo_path: str | Path = paths.EMBARGO_VOTES_CSV,
     features_path: str | Path = paths.FEATURES_CSV,
-    with_model: bool = True,
 ) -> ReportData:
     """Read one scenario's forecast outputs and everything else the report shows.
 
@@ -874,8 +906,6 @@ def load_report_data(
         Holds predictions.csv and scores.csv (the backtest page is left blank without).
     embargo_path, features_path : path
         The committed embargo votes and features.
-    with_model : bool
-        Refit the forecast's model (no randomness, about a second) for its coefficients.
 
     Raises
     ------
@@ -900,7 +930,7 @@ def load_report_data(
     baseline = forecast.get("baseline", {}).get("tally")
     baseline_tally = None
     # the baseline's own report has nothing to compare with itself
-    if baseline is not None and forecast["scenario"]["name"] != BASELINE_NAME:
+    if baseline is not None and forecast["scenario"]["name"] != BASELINE_SCENARIO:
         baseline_tally = pd.DataFrame.from_dict(baseline, orient="index").loc[tally.index]
     as_of = pd.Timestamp(forecast["as_of"])
     features = load_features(Path(features_path))
@@ -914,12 +944,10 @@ def load_report_data(
         )
         scores = pd.read_csv(backtest_dir / "scores.csv", dtype={"year": str})
     coefficients = None
-    if with_model:
-        from unvote.forecast import prepare
-
-        coefficients = prepare(
-            as_of, features_path=features_path, embargo_path=embargo_path
-        ).results.summary()
+    if forecast.get("coefficients"):
+        coefficients = pd.DataFrame.from_records(forecast["coefficients"]).astype(
+            {c: float for c in ("coef", "se", "lower", "upper")}
+        )
     return ReportData(
         forecast=forecast,
         countries=countries,
@@ -934,16 +962,23 @@ def load_report_data(
 
 
 def _forecast_scenario(forecast_dir: Path) -> str | None:
-    """The scenario name in forecast_dir/forecast.json (None if unreadable)."""
+    """The scenario name in forecast_dir/forecast.json.
+
+    None if unreadable, or written by another version of unvote (whose files may lack
+    what this report shows, e.g. the model's coefficients): the forecast is then rerun.
+    """
+    from unvote import __version__
+
     try:
         doc = json.loads((forecast_dir / "forecast.json").read_text(encoding="utf-8"))
-        return str(doc["scenario"]["name"])
+        name = str(doc["scenario"]["name"])
     except (OSError, ValueError, KeyError, TypeError):
         return None
+    return name if doc.get("version") == __version__ and "coefficients" in doc else None
 
 
 def report_files(
-    scenario: str | Path = "us_lobbying_2025",
+    scenario: str | Path = DEFAULT_SCENARIO,
     out_dir: str | Path | None = None,
     *,
     scenarios_dir: Path | None = None,
@@ -956,7 +991,8 @@ def report_files(
 
     The forecast files in ``out_dir`` are rerun (default as-of date, draws and seed) when
     missing or older than the scenario file, the baseline, the features or the embargo
-    votes; the backtest likewise when older than the features or the votes.
+    votes, or written for another scenario or by another unvote version; the backtest
+    likewise when older than the features or the votes.
 
     Returns
     -------
@@ -964,7 +1000,7 @@ def report_files(
         The files written: report.pdf and the PNGs.
     """
     from unvote.backtest import backtest_files
-    from unvote.forecast import BASELINE_SCENARIO, run_forecast, write_forecast
+    from unvote.forecast import run_forecast, write_forecast
     from unvote.scenario import load_scenario, resolve_scenario_path
 
     scenario_path = resolve_scenario_path(scenario, scenarios_dir)

@@ -107,7 +107,7 @@ class Scenario:
         return {
             "name": self.name,
             "description": self.description,
-            "source": self.source,
+            "source": _portable(self.source),
             "levers": {
                 lever.name: {
                     "description": lever.description,
@@ -122,6 +122,18 @@ class Scenario:
                 iso3: dict(zip(VOTE_LEVELS, probs, strict=True)) for iso3, probs in self.overrides
             },
         }
+
+
+def _portable(source: str) -> str:
+    """A file inside the project as a path relative to its root, so that forecast.json
+    holds the same bytes in any clone; anything else as given."""
+    path = Path(source)
+    try:
+        if path.is_file():
+            return path.resolve().relative_to(paths.ROOT.resolve()).as_posix()
+    except (ValueError, OSError):
+        pass
+    return source
 
 
 BASELINE = Scenario(name="baseline", description="No campaign beyond what the model learned.")

@@ -104,3 +104,15 @@ def test_draft_record_twin_of_a_resolution_is_dropped(tmp_path):
     # the twin is dropped, the vote on a draft that was not adopted is kept
     assert sorted(tidy["resolution"].unique()) == ["A/73/L.42", "A/RES/76/10"]
     assert tidy.loc[tidy["resolution"] == "A/73/L.42", "session"].unique().tolist() == [73]
+
+
+def test_two_headers_of_one_state(tmp_path):
+    # RUSSIAN FEDERATION and USSR are one seat: agreeing cells are one vote, differing ones fail
+    columns = [*SCRAPE_COUNTRIES]
+    same = scrape_row("A/RES/47/1", {"USSR": "Y", "RUSSIAN FEDERATION": "Y"}, counts=(1, 0, 0))
+    tidy = read_ga_scrape(write_scrape(tmp_path / "a.csv", [same], columns=[*same][:11] + columns))
+    assert tidy[["iso3", "vote"]].astype(str).values.tolist() == [["RUS", "yes"]]
+    differ = scrape_row("A/RES/47/1", {"USSR": "Y", "RUSSIAN FEDERATION": "N"}, counts=(1, 1, 0))
+    path = write_scrape(tmp_path / "b.csv", [differ], columns=[*differ][:11] + columns)
+    with pytest.raises(DataError, match=r"b\.csv: line 2 \(A/RES/47/1\): two columns for RUS "):
+        read_ga_scrape(path)

@@ -73,6 +73,11 @@ def test_cut_extract_needs_complete_false(tmp_path):
         ([*ROWS[:3], ("MEX", "Z", "A/RES/47/19", "1.0", "2.0")], None, r"line 5.*'Z'"),
         ([*ROWS[:3], ("MEXICO", "A", "A/RES/47/19", "1.0", "2.0")], None, r"line 5.*'MEXICO'"),
         ([*ROWS, ("MEX", "Y", "A/RES/47/19", "1.0", "2.0")], None, r"MEX appears twice"),
+        (
+            [(*row[:4], "two") for row in ROWS],
+            None,
+            r"A/RES/47/19: column 'total_no' holds 'two', expected a number",
+        ),
     ],
 )
 def test_bad_input(tmp_path, rows, drop, pattern):
@@ -101,3 +106,18 @@ def test_federal_republic_of_germany_code(tmp_path):
     rows = [("GER", "Y", "A/RES/40/86", "2.0", "0.0"), ("CUB", "Y", "A/RES/40/86", "2.0", "0.0")]
     frame = bulk(rows).assign(total_abstentions="0.0", total_ms="2.0")
     assert sorted(read_undl(write(tmp_path, frame))["iso3"]) == ["CUB", "DEU"]
+
+
+def test_bad_date_names_the_line_and_resolution(tmp_path):
+    frame = bulk(ROWS)
+    frame.loc[2, "date"] = "24/11/1992"
+    with pytest.raises(
+        DataError, match=r"line 4 \(A/RES/47/19\), column 'date': date '24/11/1992'"
+    ):
+        read_undl(write(tmp_path, frame))
+
+
+def test_session_from_the_symbol_when_the_column_is_empty(tmp_path):
+    frame = bulk(ROWS).assign(session="")
+    frame.loc[3, "session"] = "47"
+    assert read_undl(write(tmp_path, frame))["session"].unique().tolist() == [47]

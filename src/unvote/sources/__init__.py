@@ -27,6 +27,9 @@ from unvote.votes import TIDY_COLUMNS, VOTE_DTYPE, VOTE_LEVELS, validate_tidy
 
 #: Levels whose totals the UN records with each vote (absent is derived, never checked).
 COUNTED = ("yes", "no", "abstain")
+#: The one-letter vote codes of the UN Digital Library's files (the scrape and the bulk CSV):
+#: ``X`` is a member that did not vote.
+VOTE_CODES: dict[str, str] = {"Y": "yes", "N": "no", "A": "abstain", "X": "absent"}
 
 _MONTHS = {
     m: i
@@ -255,6 +258,39 @@ def tally(frame: pd.DataFrame) -> dict[str, int]:
     """Counts of each vote level in a tidy frame (one resolution)."""
     counts = frame["vote"].value_counts()
     return {level: int(counts.get(level, 0)) for level in VOTE_LEVELS}
+
+
+def drop_repeated_votes(
+    frame: pd.DataFrame, key: str, clash: Callable[[object, str, str], str]
+) -> pd.DataFrame:
+    """One row per (``key``, iso3): a state's vote recorded twice the same way is read once.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Rows with columns ``key``, ``iso3`` and ``vote``.
+    key : str
+        The column naming the vote (a resolution, a row of the file).
+    clash : callable
+        ``clash(key value, iso3, "vote and vote")`` -> the message of the DataError raised
+        when the repeated rows hold different votes.
+
+    Returns
+    -------
+    DataFrame
+        ``frame`` without the repeats, with a default index.
+    """
+    dup = frame.duplicated([key, "iso3"], keep=False)
+    if not dup.any():
+        return frame.reset_index(drop=True)
+    repeated = frame.loc[dup]
+    kinds = repeated.groupby([key, "iso3"], observed=True)["vote"].nunique()
+    kinds = kinds[kinds > 1]
+    if len(kinds):
+        value, iso3 = kinds.index[0]
+        found = repeated.loc[(repeated[key] == value) & (repeated["iso3"] == iso3), "vote"]
+        raise DataError(clash(value, iso3, " and ".join(sorted(found.astype(str)))))
+    return frame.drop_duplicates([key, "iso3"]).reset_index(drop=True)
 
 
 def drop_identical_duplicates(frame: pd.DataFrame, *, source: str) -> pd.DataFrame:

@@ -18,12 +18,15 @@ import pandas as pd
 from unvote.errors import DataError
 from unvote.sources import (
     COUNTED,
+    VOTE_CODES,
     check_counts,
     clean_title,
     code_votes,
     drop_identical_duplicates,
+    drop_repeated_votes,
     finish,
     parse_date,
+    read_folder,
     session_of,
 )
 from unvote.votes import VOTE_DTYPE, VOTE_LEVELS
@@ -45,7 +48,6 @@ META_COLUMNS: tuple[str, ...] = (
 #: The scrape's count columns are mislabelled: ``ABSENT COUNT`` holds the abstentions
 #: (and ``NO-VOTE COUNT`` the non-voting members, which are not checked).
 COUNT_COLUMNS: dict[str, str] = {"yes": "YES COUNT", "no": "NO COUNT", "abstain": "ABSENT COUNT"}
-CODES: dict[str, str] = {"Y": "yes", "N": "no", "A": "abstain", "X": "absent"}
 
 #: Values of ``Resolution`` that stand for a missing symbol.
 MISSING_SYMBOL: tuple[str, ...] = ("MISSING_DATA", "")
@@ -110,14 +112,22 @@ def tidy_ga_scrape(raw: pd.DataFrame, *, source: str) -> pd.DataFrame:
     codes = cells[row, col]
     votes = code_votes(
         codes,
-        CODES,
+        VOTE_CODES,
         source=source,
         where=lambda i: f"{where(row[i])}, column {countries[col[i]]!r}",
     )
     dates = _dates(ga, where, source=source)
     long = pd.DataFrame({"row": row, "iso3": _column_iso3(countries, col, dates[row], source)})
     long["vote"] = votes
-    long = _merge_columns(long, where, source=source)
+    # Several headers can name one state (CZECH REPUBLIC / CZECHIA): at most one of them
+    # may hold a vote in a row, or they must agree.
+    long = drop_repeated_votes(
+        long,
+        "row",
+        lambda row, iso3, votes: (
+            f"{source}: {where(row)}: two columns for {iso3} hold different votes {votes}"
+        ),
+    )
     _check_row_counts(ga, long, where, source=source)
 
     titles = ga["Title"].map(clean_title).to_numpy()
@@ -154,24 +164,6 @@ def _column_iso3(
         dates=distinct["day"].to_numpy(),
     ).to_numpy()
     return pairs.merge(distinct, on=["col", "day"], how="left")["iso3"].to_numpy()
-
-
-def _merge_columns(long: pd.DataFrame, where, *, source: str) -> pd.DataFrame:
-    # Several headers can name one state (CZECH REPUBLIC / CZECHIA): at most one of them
-    # may hold a vote in a row, or they must agree.
-    dup = long.duplicated(["row", "iso3"], keep=False)
-    if dup.any():
-        clash = long.loc[dup].groupby(["row", "iso3"])["vote"].nunique()
-        clash = clash[clash > 1]
-        if len(clash):
-            row, iso3 = clash.index[0]
-            found = sorted(long.loc[dup & (long["row"] == row) & (long["iso3"] == iso3), "vote"])
-            raise DataError(
-                f"{source}: {where(row)}: two columns for {iso3} hold different votes "
-                f"{' and '.join(found)}"
-            )
-        long = long.drop_duplicates(["row", "iso3"])
-    return long.reset_index(drop=True)
 
 
 def _check_row_counts(ga: pd.DataFrame, long: pd.DataFrame, where, *, source: str) -> None:
@@ -241,3 +233,8 @@ def _drop_draft_records(tidy: pd.DataFrame) -> pd.DataFrame:
         ):
             tidy = tidy.loc[tidy["resolution"] != draft]
     return tidy.reset_index(drop=True)
+
+
+def read_ga_scrape_dir(folder: str | os.PathLike) -> pd.DataFrame:
+    """Read every ``*.csv`` scrape in ``folder`` into one tidy table."""
+    return read_folder(folder, "*.csv", read_ga_scrape, what="scrape CSV")

@@ -16,14 +16,18 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from unvote.countries import code_to_iso3
 from unvote.errors import DataError
 from unvote.sources import (
     COUNTED,
+    VOTE_CODES,
     check_counts,
     clean_title,
     code_votes,
+    drop_repeated_votes,
     finish,
     parse_date,
+    read_folder,
     session_of,
 )
 from unvote.votes import VOTE_DTYPE
@@ -34,7 +38,6 @@ TOTAL_COLUMNS: dict[str, str] = {
     "no": "total_no",
     "abstain": "total_abstentions",
 }
-CODES: dict[str, str] = {"Y": "yes", "N": "no", "A": "abstain", "X": "absent"}
 
 
 def read_undl(path: str | os.PathLike, *, complete: bool = True) -> pd.DataFrame:
@@ -76,26 +79,40 @@ def tidy_undl(raw: pd.DataFrame, *, source: str, complete: bool = True) -> pd.Da
         raise DataError(
             f"{source}: missing column(s) {missing}; expected at least {list(REQUIRED_COLUMNS)}"
         )
-    raw = raw.assign(line=np.arange(len(raw)) + 2, ms_vote=raw["ms_vote"].str.strip())
-    rows = raw.loc[raw["ms_vote"] != ""].reset_index(drop=True)
-    codes = _iso3_codes(rows, source=source)
-    votes = code_votes(
-        rows["ms_vote"].to_numpy(),
-        CODES,
-        source=source,
-        where=lambda i: f"line {rows['line'].iloc[i]} ({rows['resolution'].iloc[i]})",
+    raw = raw.assign(
+        line=np.arange(len(raw)) + 2,
+        ms_vote=raw["ms_vote"].str.strip(),
+        resolution=raw["resolution"].str.strip(),
     )
-    symbols = rows["resolution"].str.strip()
+    rows = raw.loc[raw["ms_vote"] != ""].reset_index(drop=True)
+    symbols = rows["resolution"]
+
+    def place(i: int) -> str:
+        return f"line {rows['line'].iloc[i]} ({symbols.iloc[i]})"
+
+    # each distinct code and date is read once, an error naming its first row
+    firsts = rows.drop_duplicates("ms_code")["ms_code"]
+    lookup = {
+        code: code_to_iso3(code, source=f"{source}: {place(i)}") for i, code in firsts.items()
+    }
+    codes = rows["ms_code"].map(lookup).astype("str")
+    votes = code_votes(rows["ms_vote"].to_numpy(), VOTE_CODES, source=source, where=place)
+    firsts = rows.drop_duplicates("date")["date"]
     dates = {
-        text: parse_date(text, source=f"{source}: column 'date'") for text in set(rows["date"])
+        text: parse_date(text, source=f"{source}: {place(i)}, column 'date'")
+        for i, text in firsts.items()
     }
     date = rows["date"].map(dates)
     if "session" in rows.columns:
         session = pd.to_numeric(rows["session"], errors="coerce")
     else:
         session = pd.Series(np.nan, index=rows.index)
-    derived = [session_of(s, d) for s, d in zip(symbols, date, strict=True)]
-    session = session.fillna(pd.Series(derived, index=rows.index)).astype("int64")
+    unknown = session.isna()
+    if unknown.any():
+        session.loc[unknown] = [
+            session_of(s, d) for s, d in zip(symbols[unknown], date[unknown], strict=True)
+        ]
+    session = session.astype("int64")
     tidy = pd.DataFrame(
         {
             "resolution": symbols,
@@ -106,49 +123,31 @@ def tidy_undl(raw: pd.DataFrame, *, source: str, complete: bool = True) -> pd.Da
             "vote": pd.Categorical(votes, dtype=VOTE_DTYPE),
         }
     )
-    tidy = _drop_repeated_rows(tidy, source=source)
+    tidy = drop_repeated_votes(
+        tidy,
+        "resolution",
+        lambda symbol, iso3, votes: (
+            f"{source}: resolution {symbol}: {iso3} appears twice with different votes {votes}"
+        ),
+    )
     if complete:
         _check_totals(tidy, rows, source=source)
     return finish([tidy], source=source)
-
-
-def _iso3_codes(rows: pd.DataFrame, *, source: str) -> pd.Series:
-    from unvote.countries import code_to_iso3
-
-    lookup = {}
-    for code in rows["ms_code"].unique():
-        i = int(np.flatnonzero((rows["ms_code"] == code).to_numpy())[0])
-        place = f"{source}: line {rows['line'].iloc[i]} ({rows['resolution'].iloc[i]})"
-        lookup[code] = code_to_iso3(code, source=place)
-    return rows["ms_code"].map(lookup).astype("str")
-
-
-def _drop_repeated_rows(tidy: pd.DataFrame, *, source: str) -> pd.DataFrame:
-    dup = tidy.duplicated(["resolution", "iso3"], keep=False)
-    if not dup.any():
-        return tidy
-    clash = tidy.loc[dup].groupby(["resolution", "iso3"])["vote"].nunique()
-    clash = clash[clash > 1]
-    if len(clash):
-        symbol, iso3 = clash.index[0]
-        found = tidy.loc[dup & (tidy["resolution"] == symbol) & (tidy["iso3"] == iso3), "vote"]
-        raise DataError(
-            f"{source}: resolution {symbol}: {iso3} appears twice with different votes "
-            f"{' and '.join(sorted(found.astype(str)))}"
-        )
-    return tidy.drop_duplicates(["resolution", "iso3"]).reset_index(drop=True)
 
 
 def _check_totals(tidy: pd.DataFrame, rows: pd.DataFrame, *, source: str) -> None:
     present = [c for c in (*TOTAL_COLUMNS.values(), "total_ms") if c in rows.columns]
     if not present:
         return
-    stated = (
-        rows.assign(resolution=rows["resolution"].str.strip())
-        .groupby("resolution")[present]
-        .first()
-        .apply(pd.to_numeric, errors="coerce")
-    )
+    text = rows.groupby("resolution")[present].first()
+    stated = text.apply(pd.to_numeric, errors="coerce")
+    bad = stated.isna() & text.apply(lambda column: column.str.strip() != "")
+    if bad.to_numpy().any():
+        symbol, column = bad.stack().loc[lambda flags: flags].index[0]
+        raise DataError(
+            f"{source}: resolution {symbol}: column {column!r} holds "
+            f"{text.loc[symbol, column]!r}, expected a number or nothing"
+        )
     counted = pd.crosstab(tidy["resolution"], tidy["vote"])
     for symbol, totals in stated.iterrows():
         got = counted.loc[symbol]
@@ -166,3 +165,8 @@ def _check_totals(tidy: pd.DataFrame, rows: pd.DataFrame, *, source: str) -> Non
                 {k: int(totals[TOTAL_COLUMNS[k]]) for k in COUNTED},
                 source=source,
             )
+
+
+def read_undl_dir(folder: str | os.PathLike) -> pd.DataFrame:
+    """Read every ``*.csv`` bulk file in ``folder`` (complete ones) into one tidy table."""
+    return read_folder(folder, "*.csv", read_undl, what="Digital Library bulk CSV")
