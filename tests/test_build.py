@@ -10,7 +10,7 @@ import pytest
 from sources.rawfiles import scrape_row, unxml_record, write_jsonl, write_scrape
 
 from unvote import paths
-from unvote.build import EMBARGO_YEARS, build_all, combine_sources, embargo_votes
+from unvote.build import CUTOFF, EMBARGO_YEARS, build_all, combine_sources, embargo_votes
 from unvote.cli import main
 from unvote.countries import display_name, members_on
 from unvote.errors import DataError
@@ -315,8 +315,10 @@ def test_a_newer_digital_library_file_leaves_the_history_and_the_2025_features_a
 ):
     """A user adds a fresh bulk download holding the October 2025 embargo vote.
 
-    The vote enters the roll-call table, but not embargo_votes.csv (the build says so), and
-    the features as of 2025-10-01, which the forecast uses, stay byte for byte the same.
+    By default the build leaves every vote after the cutoff out of every table (and says
+    so), so the tables and the features as of 2025-10-01 stay byte for byte the same. With
+    a later ``until`` the vote enters both the roll calls and the embargo history, and gets
+    its features as of the day before it, like every other year.
     """
     from unvote.features import cached_features_table, write_features
 
@@ -334,11 +336,15 @@ def test_a_newer_digital_library_file_leaves_the_history_and_the_2025_features_a
     pd.DataFrame(rows).to_csv(raw / "undl" / "ga_voting_2025.csv", index=False)
 
     outputs = {}
-    for name, folder in (("before", raw.parent / "without"), ("after", raw)):
-        if name == "before":
-            shutil.copytree(raw, folder, ignore=shutil.ignore_patterns("undl"))
+    shutil.copytree(raw, raw.parent / "without", ignore=shutil.ignore_patterns("undl"))
+    runs = {
+        "before": (raw.parent / "without", CUTOFF),
+        "after": (raw, CUTOFF),
+        "updated": (raw, pd.Timestamp("2025-11-01")),
+    }
+    for name, (folder, until) in runs.items():
         out = tmp_path / name
-        written = build_all(folder, out_dir=out, interim_dir=out, progress=True)
+        written = build_all(folder, out_dir=out, interim_dir=out, until=until, progress=True)
         features = cached_features_table(
             written["votes"], written["embargo_votes"], written["countries"], cache_dir=out
         )
@@ -346,10 +352,20 @@ def test_a_newer_digital_library_file_leaves_the_history_and_the_2025_features_a
     err = capsys.readouterr().err
 
     (new, new_features, table), (old_files, old_features, _) = outputs["after"], outputs["before"]
-    assert "A/RES/80/9" in set(load_all_votes(new["votes"])["resolution"])
-    assert "A/RES/80/9 (2025-10-29)" in err and "left out of embargo_votes.csv" in err
-    assert new["embargo_votes"].read_bytes() == old_files["embargo_votes"].read_bytes()
+    assert "A/RES/80/9" not in set(load_all_votes(new["votes"])["resolution"])
+    assert "A/RES/80/9 (2025-10-29)" in err and "left out of every table" in err
+    for key in ("embargo_votes", "votes"):
+        assert new[key].read_bytes() == old_files[key].read_bytes()
     assert new_features.read_bytes() == old_features.read_bytes()
+
+    updated, _, updated_table = outputs["updated"]
+    assert "A/RES/80/9" in set(load_all_votes(updated["votes"])["resolution"])
+    assert "A/RES/80/9" in set(load_embargo_votes(updated["embargo_votes"])["resolution"])
+    # the 2025 vote now has its features as of the day before it, like every other year
+    assert (updated_table["year"] == 2025).any()
+    assert updated_table.loc[updated_table["year"] == 2025, "as_of"].max() == pd.Timestamp(
+        "2025-10-28"
+    )
     assert table["as_of"].max() == pd.Timestamp("2025-10-01")
     forecast_rows = table.loc[table["year"] == 2025].set_index("iso3")
     assert forecast_rows.loc["MEX", "last_vote"] == "yes"  # 2024's vote, not anything later

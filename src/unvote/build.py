@@ -191,7 +191,8 @@ def embargo_votes(
     cutoff : Timestamp
         Votes on or after this day are left out.
     years : tuple of int
-        The years that must each hold exactly one embargo vote (no other year may).
+        The years that must each hold exactly one embargo vote; no earlier year may hold
+        one, and a later year (newer data) at most one.
 
     Returns
     -------
@@ -212,7 +213,13 @@ def embargo_votes(
     per_year = rows.groupby(rows["date"].dt.year)["resolution"].unique()
     found = {int(y): sorted(s) for y, s in per_year.items()}
     wrong = {y: found.get(y, []) for y in sorted(set(years) | set(found))}
-    wrong = {y: s for y, s in wrong.items() if len(s) != (y in years)}
+    # Years after the known record (newer data, built with a later cutoff) may hold one vote
+    # or none (the year's vote may still be to come); the known years exactly one each.
+    wrong = {
+        y: s
+        for y, s in wrong.items()
+        if (len(s) > 1 if y > max(years) else len(s) != (y in years))
+    }
     if wrong:
         detail = "; ".join(f"{y}: {', '.join(s) or 'none'}" for y, s in wrong.items())
         raise DataError(
@@ -232,20 +239,23 @@ def embargo_votes(
     return out.sort_values(["date", "iso3"], kind="stable").reset_index(drop=True)
 
 
-def _say_left_out(votes: pd.DataFrame) -> None:
-    # Newer raw files (a fresh Digital Library download) hold votes the forecasts must not
-    # see: they go into the roll-call table, but never into the embargo history.
-    late = embargo_roll_calls(votes.loc[votes["date"] >= CUTOFF])
-    if len(late):
-        held = late.drop_duplicates("resolution")
-        listed = ", ".join(
-            f"{r} ({d:%Y-%m-%d})" for r, d in zip(held["resolution"], held["date"], strict=True)
-        )
-        print(
-            f"unvote: note: embargo votes on or after {CUTOFF:%Y-%m-%d}, the forecasts' as-of "
-            f"date, are left out of {paths.EMBARGO_VOTES_CSV.name}: {listed}",
-            file=sys.stderr,
-        )
+def _say_left_out(late: pd.DataFrame, until: pd.Timestamp) -> None:
+    # Newer raw files (a fresh Digital Library download) hold votes after the cutoff: the
+    # build leaves them out of every table, so that the roll calls behind the features and
+    # the embargo history always end on the same day. Say so, or a user would wonder.
+    if late.empty:
+        return
+    held = embargo_roll_calls(late).drop_duplicates("resolution")
+    listed = ", ".join(
+        f"{r} ({d:%Y-%m-%d})" for r, d in zip(held["resolution"], held["date"], strict=True)
+    )
+    print(
+        f"unvote: note: {late['resolution'].nunique()} roll call(s) on or after "
+        f"{until:%Y-%m-%d} are left out of every table"
+        + (f", among them the embargo vote(s) {listed}" if listed else "")
+        + "; use `unvote data build --until DATE` to include them",
+        file=sys.stderr,
+    )
 
 
 def _span(years: tuple[int, ...]) -> str:
@@ -259,6 +269,7 @@ def build_all(
     out_dir: str | os.PathLike = paths.PROCESSED_DIR,
     interim_dir: str | os.PathLike = paths.INTERIM_DIR,
     *,
+    until: str | pd.Timestamp = CUTOFF,
     progress: bool = True,
 ) -> dict[str, Path]:
     """Read the raw files and write the processed and interim tables.
@@ -273,6 +284,10 @@ def build_all(
         Folder with the source sub-folders (see the module docstring).
     out_dir, interim_dir : path-like
         Where the committed tables and the full tidy table go.
+    until : date-like
+        Only votes before this day go into any table (default: :data:`CUTOFF`, the
+        shipped forecast's as-of date). A later day takes in newer votes from a fresh
+        download, e.g. the October 2025 embargo vote.
     progress : bool
         Print one line per step on stderr.
 
@@ -284,13 +299,16 @@ def build_all(
     from unvote.countries import countries_table
 
     out_dir, interim_dir = Path(out_dir), Path(interim_dir)
+    until = pd.Timestamp(until)
     tables = read_sources(raw_dir, progress=progress)
     with _step("cross-checking and combining the sources", progress):
         votes = combine_sources(tables)
-        embargo = embargo_votes(votes)
+        late = votes["date"] >= until
+        votes, left_out = votes.loc[~late].reset_index(drop=True), votes.loc[late]
+        embargo = embargo_votes(votes, cutoff=until)
         countries = countries_table()
     if progress:
-        _say_left_out(votes)
+        _say_left_out(left_out, until)
     with _step(f"writing {len(votes):,} votes and the processed tables", progress):
         written = {
             "embargo_votes": out_dir / paths.EMBARGO_VOTES_CSV.name,

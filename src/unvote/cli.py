@@ -17,9 +17,19 @@ from unvote.errors import UnvoteError
 
 # --- unvote data build -------------------------------------------------------------------
 def _cmd_data_build(args: argparse.Namespace) -> int:
-    from unvote.build import build_all
+    import pandas as pd
 
-    build_all(Path(args.raw), out_dir=Path(args.out), interim_dir=Path(args.interim))
+    from unvote import build
+
+    try:
+        until = build.CUTOFF if args.until is None else pd.Timestamp(args.until)
+    except ValueError:
+        raise UnvoteError(
+            f"--until: {args.until!r} is not a date; allowed: a day as YYYY-MM-DD"
+        ) from None
+    build.build_all(
+        Path(args.raw), out_dir=Path(args.out), interim_dir=Path(args.interim), until=until
+    )
     return 0
 
 
@@ -141,6 +151,12 @@ def build_parser() -> argparse.ArgumentParser:
     build = data_sub.add_parser("build", help="read the raw files and write data/processed")
     build.add_argument(
         "--raw", default=str(paths.RAW_DIR), help="folder of raw UN files (default: data/raw)"
+    )
+    build.add_argument(
+        "--until",
+        metavar="DATE",
+        help="keep only votes before this day (default: 2025-10-01, the shipped forecast's "
+        "as-of date; a later day takes in newer votes from a fresh download)",
     )
     build.add_argument("--out", default=str(paths.PROCESSED_DIR), help=argparse.SUPPRESS)
     build.add_argument("--interim", default=str(paths.INTERIM_DIR), help=argparse.SUPPRESS)
