@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 RAW    ?= $(if $(wildcard ../shared/data/raw),../shared/data/raw,data/raw)
 
 .DEFAULT_GOAL := help
-.PHONY: help install forecast docs history data features backtest test lint format benchmark clean
+.PHONY: help install forecast docs history data features backtest test lint format notebooks benchmark clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -53,6 +53,10 @@ lint: $(BIN)/.installed  ## ruff check only
 format: $(BIN)/.installed  ## apply ruff's formatting and safe fixes
 	$(BIN)/ruff format src tests benchmarks
 	$(BIN)/ruff check --fix src tests benchmarks
+
+notebooks: $(BIN)/.installed  ## open the notebooks in JupyterLab (installs it on first use)
+	$(BIN)/python -m pip install --quiet -e '.[dev,notebooks]'
+	$(BIN)/jupyter lab notebooks/
 
 benchmark: $(BIN)/.installed  ## print the speed and accuracy figures
 	@for b in benchmarks/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from unvote.errors import UnvoteError
+
 
 def _umask() -> int:
     mask = os.umask(0)
@@ -66,7 +68,14 @@ def atomic_dir(target: str | os.PathLike) -> Iterator[Path]:
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target))
     try:
         yield tmp
-        for item in sorted(tmp.iterdir()):
+        items = sorted(tmp.iterdir())
+        # A folder in the way of a file would stop the renames half-way: refuse first.
+        blocked = [target / item.name for item in items if (target / item.name).is_dir()]
+        if blocked:
+            raise UnvoteError(
+                f"{blocked[0]}: is a folder; allowed: a file (or nothing) at that path"
+            )
+        for item in items:
             os.replace(item, target / item.name)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

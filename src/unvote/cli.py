@@ -56,13 +56,21 @@ def _cmd_history(args: argparse.Namespace) -> int:
 def _cmd_features_build(args: argparse.Namespace) -> int:
     from unvote.features import cached_features_table, write_features
 
+    if Path(args.out).suffix != ".csv":
+        raise UnvoteError(
+            f"--out: {args.out!r} is not a .csv path; allowed: a file ending in .csv"
+        )
+    # On a terminal the progress line rewrites itself; in a log, one line per step.
+    end = "\r" if sys.stderr.isatty() else "\n"
+
     def progress(message: str) -> None:
-        print(f"unvote: {message}", end="\r", file=sys.stderr, flush=True)
+        print(f"unvote: {message}", end=end, file=sys.stderr, flush=True)
 
     table = cached_features_table(
         Path(args.votes), Path(args.embargo), Path(args.countries), Path(args.cache), progress
     )
-    print(file=sys.stderr)
+    if end == "\r":
+        print(file=sys.stderr)
     path = write_features(table, Path(args.out))
     print(f"wrote {path} ({len(table)} rows, {table['as_of'].nunique()} as-of dates)")
     return 0
@@ -232,6 +240,12 @@ def main(argv: list[str] | None = None) -> int:
     except UnvoteError as err:
         print(f"unvote: error: {err}", file=sys.stderr)
         return err.exit_code
+    except OSError as err:
+        # A folder or file the user named that cannot be written or read (a missing parent,
+        # a file where a folder should be, no permission): one line, like bad input.
+        where = err.filename if err.filename is not None else "output"
+        print(f"unvote: error: {where}: {err.strerror or err}", file=sys.stderr)
+        return UnvoteError.exit_code
 
 
 if __name__ == "__main__":  # pragma: no cover

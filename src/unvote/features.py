@@ -373,7 +373,10 @@ def load_features(path: str | Path = paths.FEATURES_CSV) -> pd.DataFrame:
     path = Path(path)
     if not path.exists():
         raise DataError(f"{path}: not found; run `unvote features build` (needs `make data`)")
-    table = pd.read_csv(path, keep_default_na=False, na_values=[""])
+    try:
+        table = pd.read_csv(path, keep_default_na=False, na_values=[""])
+    except (OSError, ValueError) as err:  # pandas' parser errors are ValueErrors
+        raise DataError(f"{path}: cannot read it as the features CSV: {err}") from err
     missing = [c for c in ("as_of", "year", "iso3", "last_vote", "group") if c not in table]
     if missing:
         raise DataError(f"{path}: missing column(s) {missing}")

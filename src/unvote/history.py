@@ -60,7 +60,10 @@ def load_embargo_votes(path: str | os.PathLike = paths.EMBARGO_VOTES_CSV) -> pd.
     path = Path(path)
     if not path.is_file():
         raise DataError(f"{path}: file not found; build it with `unvote data build`")
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except (OSError, ValueError) as err:  # pandas' parser errors are ValueErrors
+        raise DataError(f"{path}: cannot read it as the embargo votes CSV: {err}") from err
     missing = [c for c in EMBARGO_COLUMNS if c not in frame.columns]
     if missing:
         raise DataError(f"{path}: missing column(s) {missing}; expected {list(EMBARGO_COLUMNS)}")
@@ -102,7 +105,10 @@ def load_all_votes(path: str | os.PathLike = paths.ALL_VOTES_PARQUET) -> pd.Data
             f"{path}: file not found; build it with `unvote data build --raw DIR` "
             "(see data/README.md)"
         )
-    frame = pd.read_parquet(path)
+    try:
+        frame = pd.read_parquet(path)
+    except (OSError, ValueError) as err:  # pyarrow's errors are ValueErrors or OSErrors
+        raise DataError(f"{path}: cannot read the roll-call table: {err}") from err
     if "vote" in frame.columns:
         frame = frame.assign(vote=frame["vote"].astype(str).astype(VOTE_DTYPE))
     return validate_tidy(frame, source=str(path))
