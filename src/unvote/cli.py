@@ -132,7 +132,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
-def _add_simulation_options(parser: argparse.ArgumentParser) -> None:
+def _add_simulation_options(parser: argparse.ArgumentParser, default_out: str) -> None:
     # Defaults live in unvote.forecast (None here): importing it would slow every command.
     parser.add_argument("--as-of", help="use data before this date (default 2025-10-01)")
     parser.add_argument("--draws", type=int, help="simulated votes (default 10000)")
@@ -143,7 +143,12 @@ def _add_simulation_options(parser: argparse.ArgumentParser) -> None:
         choices=("parameters", "effects", "shocks"),
         help="switch a source of uncertainty off (repeatable; for sensitivity runs)",
     )
-    parser.add_argument("--out", help="output folder (default reports/<scenario>/)")
+    parser.add_argument("--out", help=f"output folder (default {default_out})")
+
+
+def _command(sub, name: str, summary: str) -> argparse.ArgumentParser:
+    """A subcommand whose one-line summary is both its entry in the list and its --help."""
+    return sub.add_parser(name, help=summary, description=f"{summary[0].upper()}{summary[1:]}.")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -154,9 +159,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"unvote {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    data = sub.add_parser("data", help="build the processed tables from raw UN files")
+    data = _command(sub, "data", "build the processed tables from raw UN files")
     data_sub = data.add_subparsers(dest="data_command", required=True, metavar="ACTION")
-    build = data_sub.add_parser("build", help="read the raw files and write data/processed")
+    build = _command(data_sub, "build", "read the raw files and write data/processed")
     build.add_argument(
         "--raw", default=str(paths.RAW_DIR), help="folder of raw UN files (default: data/raw)"
     )
@@ -170,19 +175,21 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--interim", default=str(paths.INTERIM_DIR), help=argparse.SUPPRESS)
     build.set_defaults(func=_cmd_data_build)
 
-    history = sub.add_parser("history", help="the embargo votes 1992-2024, as recorded")
+    history = _command(sub, "history", "the embargo votes 1992-2024, as recorded")
     history.add_argument(
         "--data", default=str(paths.EMBARGO_VOTES_CSV), help="embargo_votes.csv to read"
     )
     history.add_argument("--plot", metavar="PATH", help="also write a chart (.png or .pdf)")
     history.set_defaults(func=_cmd_history)
 
-    features = sub.add_parser("features", help="country features as of each embargo vote")
+    features = _command(sub, "features", "country features as of each embargo vote")
     features_sub = features.add_subparsers(
         dest="features_command", required=True, metavar="ACTION"
     )
-    fbuild = features_sub.add_parser(
-        "build", help="rebuild data/processed/features.csv from data/interim/votes.parquet"
+    fbuild = _command(
+        features_sub,
+        "build",
+        "rebuild data/processed/features.csv from data/interim/votes.parquet",
     )
     fbuild.add_argument("--votes", default=str(paths.ALL_VOTES_PARQUET), help=argparse.SUPPRESS)
     fbuild.add_argument("--embargo", default=str(paths.EMBARGO_VOTES_CSV), help=argparse.SUPPRESS)
@@ -191,7 +198,7 @@ def build_parser() -> argparse.ArgumentParser:
     fbuild.add_argument("--out", default=str(paths.FEATURES_CSV), help="features.csv to write")
     fbuild.set_defaults(func=_cmd_features_build)
 
-    backtest = sub.add_parser("backtest", help="predict each embargo vote 2000-2024 from the past")
+    backtest = _command(sub, "backtest", "predict each embargo vote 2000-2024 from the past")
     backtest.add_argument(
         "--out", default=str(paths.REPORTS_DIR / "backtest"), help="output folder"
     )
@@ -201,23 +208,23 @@ def build_parser() -> argparse.ArgumentParser:
     )
     backtest.set_defaults(func=_cmd_backtest)
 
-    forecast = sub.add_parser("forecast", help="forecast the next embargo vote under a scenario")
+    forecast = _command(sub, "forecast", "forecast the next embargo vote under a scenario")
     forecast.add_argument(
         "--scenario",
         default="us_lobbying_2025",
         help="a name in scenarios/ or a path to a TOML file (default us_lobbying_2025)",
     )
-    _add_simulation_options(forecast)
+    _add_simulation_options(forecast, "reports/<scenario>/")
     forecast.set_defaults(func=_cmd_forecast)
 
-    compare = sub.add_parser("compare", help="how two scenarios' forecasts differ")
+    compare = _command(sub, "compare", "how two scenarios' forecasts differ")
     compare.add_argument("first", metavar="A", help="scenario name or path")
     compare.add_argument("second", metavar="B", help="scenario name or path")
-    _add_simulation_options(compare)
+    _add_simulation_options(compare, "reports/compare_<A>_vs_<B>/")
     compare.set_defaults(func=_cmd_compare)
 
-    report = sub.add_parser(
-        "report", help="the PDF report and PNGs (runs the forecast and backtest if needed)"
+    report = _command(
+        sub, "report", "the PDF report and PNGs (runs the forecast and backtest if needed)"
     )
     report.add_argument(
         "--scenario",

@@ -155,8 +155,8 @@ def _check_totals(tidy: pd.DataFrame, rows: pd.DataFrame, *, source: str) -> Non
             if int(got.sum()) != int(totals["total_ms"]):
                 raise DataError(
                     f"{source}: resolution {symbol} has {int(got.sum())} rows, total_ms says "
-                    f"{int(totals['total_ms'])} (an extract cut short? read it with "
-                    "complete=False)"
+                    f"{int(totals['total_ms'])}; allowed: the full bulk file, one row per member "
+                    "state per resolution (is this an extract cut short?)"
                 )
         if all(TOTAL_COLUMNS[k] in totals and pd.notna(totals[TOTAL_COLUMNS[k]]) for k in COUNTED):
             check_counts(
