@@ -381,3 +381,38 @@ def test_unvote_report_with_an_unknown_scenario_exits_2(capsys):
     err = capsys.readouterr().err.strip()
     assert err.count("\n") == 0 and "no_such_scenario" in err and "baseline" in err
     assert not (paths.REPORTS_DIR / "no_such_scenario").exists()
+
+
+def test_report_reruns_a_forecast_of_a_same_named_copy_or_a_sensitivity_run(tmp_path):
+    from unvote.forecast import previous_source, run_forecast, write_forecast
+    from unvote.report import forecast_fits
+    from unvote.scenario import load_scenario
+    from unvote.simulate import Uncertainty
+
+    shipped = load_scenario(paths.SCENARIOS_DIR / "us_lobbying_2025.toml")
+    text = (paths.SCENARIOS_DIR / "us_lobbying_2025.toml").read_text(encoding="utf-8")
+    copy_path = tmp_path / "copy.toml"
+    copy_path.write_text(text.replace("range = [0.0, 0.3]", "range = [0.0, 0.1]"), "utf-8")
+    copy = load_scenario(copy_path)
+    assert copy.name == shipped.name
+
+    out = tmp_path / "out"
+    write_forecast(run_forecast(shipped, draws=200, seed=1), out)
+    assert forecast_fits(out, shipped)
+    assert not forecast_fits(out, copy)
+    assert previous_source(out, copy) == "scenarios/us_lobbying_2025.toml"
+    assert previous_source(out, shipped) is None
+
+    no_shocks = run_forecast(shipped, draws=200, seed=1, uncertainty=Uncertainty(shocks=False))
+    write_forecast(no_shocks, out)
+    assert not forecast_fits(out, shipped)
+
+
+def test_a_sensitivity_run_says_so_in_the_summary():
+    from unvote.forecast import format_forecast, run_forecast
+    from unvote.simulate import Uncertainty
+
+    result = run_forecast(draws=200, seed=1, uncertainty=Uncertainty(shocks=False, effects=False))
+    summary = format_forecast(result)
+    assert "Sensitivity run: uncertainty from effects and shocks switched off" in summary
+    assert "Sensitivity run" not in format_forecast(run_forecast(draws=200, seed=1))

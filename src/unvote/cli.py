@@ -101,11 +101,18 @@ def _simulation_kwargs(args: argparse.Namespace) -> dict:
 
 
 def _cmd_forecast(args: argparse.Namespace) -> int:
-    from unvote.forecast import format_forecast, run_forecast, write_forecast
+    from unvote.forecast import format_forecast, previous_source, run_forecast, write_forecast
 
     result = run_forecast(args.scenario, **_simulation_kwargs(args))
     out = Path(args.out) if args.out else paths.REPORTS_DIR / result.scenario.name
+    replaced = previous_source(out, result.scenario)
     files = write_forecast(result, out)
+    if replaced:
+        print(
+            f"unvote: note: {out} held the forecast of {replaced}; it now holds this one "
+            "(give your scenario its own `name`, or use --out, to keep both)",
+            file=sys.stderr,
+        )
     print(format_forecast(result))
     print(f"\nwrote {', '.join(str(f) for f in files)}")
     return 0

@@ -524,6 +524,20 @@ def run_forecast(
     )
 
 
+def previous_source(out_dir: str | Path, scenario: Scenario) -> str | None:
+    """The scenario file of the forecast already in ``out_dir``, if it is another file.
+
+    Outputs go to ``reports/<name>/`` by default, so a user's copy of a shipped scenario
+    that keeps its ``name`` replaces the shipped forecast: worth a word to the user.
+    """
+    try:
+        doc = json.loads((Path(out_dir) / "forecast.json").read_text(encoding="utf-8"))
+        source = doc["scenario"]["source"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return source if source != scenario.to_dict()["source"] else None
+
+
 def write_forecast(result: ForecastResult, out_dir: str | Path) -> list[Path]:
     """Write country_forecast.csv, tally.csv and forecast.json into ``out_dir``, whole or not."""
     from unvote.atomic import atomic_dir
@@ -552,6 +566,14 @@ def format_forecast(result: ForecastResult, top: int = 15) -> str:
     lines = [
         f"Scenario {result.scenario.name}: the {result.target_year} embargo vote, as of "
         f"{result.as_of.date()} ({result.draws:,} simulations, seed {result.seed})",
+    ]
+    off = [name for name, on in result.uncertainty.to_dict().items() if not on]
+    if off:
+        lines.append(
+            f"Sensitivity run: uncertainty from {' and '.join(off)} switched off, so the "
+            "intervals are narrower than the forecast's"
+        )
+    lines += [
         "",
         f"{'':8}{'expected':>9}  {'90% interval':>12}  {'baseline':>8}  {last['year']} result",
     ]

@@ -961,20 +961,29 @@ def load_report_data(
     )
 
 
-def _forecast_scenario(forecast_dir: Path) -> str | None:
-    """The scenario name in forecast_dir/forecast.json.
+def forecast_fits(forecast_dir: Path, scenario) -> bool:
+    """Whether forecast_dir/forecast.json is the full forecast of ``scenario``.
 
-    None if unreadable, or written by another version of unvote (whose files may lack
-    what this report shows, e.g. the model's coefficients): the forecast is then rerun.
+    It must be readable, written by this version of unvote (older files may lack what the
+    report shows, e.g. the model's coefficients), hold the same scenario as loaded now
+    (content, not just the name: a user's copy of a shipped file keeps its name), and draw
+    all three sources of uncertainty (a sensitivity run is not the forecast to report).
     """
     from unvote import __version__
+    from unvote.simulate import Uncertainty
 
     try:
         doc = json.loads((forecast_dir / "forecast.json").read_text(encoding="utf-8"))
-        name = str(doc["scenario"]["name"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-    return name if doc.get("version") == __version__ and "coefficients" in doc else None
+    except (OSError, ValueError):
+        return False
+    # through JSON, so that tuples and lists compare alike
+    wanted = json.loads(json.dumps(scenario.to_dict()))
+    return (
+        doc.get("version") == __version__
+        and "coefficients" in doc
+        and doc.get("scenario") == wanted
+        and doc.get("uncertainty") == Uncertainty().to_dict()
+    )
 
 
 def report_files(
@@ -991,7 +1000,7 @@ def report_files(
 
     The forecast files in ``out_dir`` are rerun (default as-of date, draws and seed) when
     missing or older than the scenario file, the baseline, the features or the embargo
-    votes, or written for another scenario or by another unvote version; the backtest
+    votes, or not the full forecast of this scenario (:func:`forecast_fits`); the backtest
     likewise when older than the features or the votes.
 
     Returns
@@ -1009,10 +1018,13 @@ def report_files(
     data_inputs = [Path(features_path), Path(embargo_path)]
     baseline_path = resolve_scenario_path(BASELINE_SCENARIO, scenarios_dir)
     outputs = [out_dir / name for name in FORECAST_FILES]
-    if is_stale(outputs, [scenario_path, baseline_path, *data_inputs]) or (
-        _forecast_scenario(out_dir) != loaded.name
+    if is_stale(outputs, [scenario_path, baseline_path, *data_inputs]) or not forecast_fits(
+        out_dir, loaded
     ):
-        log(f"running the forecast of {loaded.name} (outputs missing or stale)")
+        log(
+            f"running the forecast of {loaded.name} (outputs missing, stale, or of another "
+            "scenario file or a sensitivity run)"
+        )
         result = run_forecast(
             loaded,
             baseline=baseline_path,
