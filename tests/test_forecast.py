@@ -192,12 +192,14 @@ def bad_scenario(tmp_path, text):
         (["--as-of", "1980-01-01"], "outside the data"),
         (["--as-of", "2030-01-01"], "outside the data"),
         (["--as-of", "not-a-date"], "not a date"),
-        (["--draws", "0"], "positive number"),
+        (["--draws", "0"], "1 to 200,000"),
+        (["--draws", "100000000"], "1 to 200,000"),
         (["--seed", "-1"], "non-negative integer"),
         (["--scenario", "no_such_scenario"], "not found"),
     ],
 )
 def test_bad_options_exit_2_and_write_nothing(tmp_path, capsys, args, expected):
+    # forecast() passes a small --draws first; a later --draws in args wins (argparse)
     code, out = forecast(tmp_path, *args)
     assert code == 2
     assert not out.exists()

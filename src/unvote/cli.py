@@ -142,7 +142,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
 def _add_simulation_options(parser: argparse.ArgumentParser, default_out: str) -> None:
     # Defaults live in unvote.forecast (None here): importing it would slow every command.
     parser.add_argument("--as-of", help="use data before this date (default 2025-10-01)")
-    parser.add_argument("--draws", type=int, help="simulated votes (default 10000)")
+    parser.add_argument("--draws", type=int, help="simulated votes, 1 to 200,000 (default 10,000)")
     parser.add_argument("--seed", type=int, help="random seed (default 20251001)")
     parser.add_argument(
         "--without",

@@ -48,6 +48,9 @@ DEFAULT_SCENARIO = "us_lobbying_2025"
 BASELINE_SCENARIO = "baseline"
 DEFAULT_AS_OF = "2025-10-01"
 DEFAULT_DRAWS = 10_000
+#: About 5 KB of memory per simulated vote (100,000 draws take ~490 MB): the cap keeps a
+#: typo from exhausting the machine, and is far beyond what the quantiles need.
+MAX_DRAWS = 200_000
 DEFAULT_SEED = 20251001
 #: How far past the last recorded embargo vote a forecast may look.
 MAX_HORIZON = pd.Timedelta(days=365)
@@ -408,9 +411,12 @@ def evaluate(
 
 
 def check_draws_and_seed(draws: int, seed: int) -> None:
-    """UnvoteError unless ``draws`` is positive and ``seed`` a non-negative integer."""
-    if draws < 1:
-        raise UnvoteError(f"--draws: {draws}; allowed: a positive number of simulations")
+    """UnvoteError unless ``draws`` is in 1..MAX_DRAWS and ``seed`` a non-negative integer."""
+    if not 1 <= draws <= MAX_DRAWS:
+        raise UnvoteError(
+            f"--draws: {draws}; allowed: 1 to {MAX_DRAWS:,} simulations "
+            f"(each takes about 5 KB of memory)"
+        )
     if seed < 0:
         raise UnvoteError(f"--seed: {seed}; allowed: a non-negative integer")
 
