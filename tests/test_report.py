@@ -416,3 +416,13 @@ def test_a_sensitivity_run_says_so_in_the_summary():
     summary = format_forecast(result)
     assert "Sensitivity run: uncertainty from effects and shocks switched off" in summary
     assert "Sensitivity run" not in format_forecast(run_forecast(draws=200, seed=1))
+
+
+def test_a_back_dated_forecast_shows_only_the_history_before_it():
+    from unvote.report import _draw_history
+
+    back_dated = {**FORECAST, "as_of": "2023-10-01", "target_year": 2023}
+    fig = _draw_history(_data(forecast=back_dated), None)
+    labels = {t.get_text() for ax in fig.axes for t in ax.get_xticklabels()}
+    assert "2022" in labels and "2023" in labels  # 2023: the forecast, once
+    assert "2024" not in labels

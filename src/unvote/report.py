@@ -587,7 +587,10 @@ def _draw_history(data: ReportData, body):
     from unvote.plots import plot_history_forecast
 
     axs = None if body is None else body.subplots(2, 1, height_ratios=[2, 1.3])
-    return plot_history_forecast(data.history, data.tally, year=_forecast_year(data), axs=axs)
+    year = _forecast_year(data)
+    # A back-dated forecast shows the history its model knew, not the votes after it.
+    known = data.history.loc[data.history["year"] < year]
+    return plot_history_forecast(known, data.tally, year=year, axs=axs)
 
 
 def _tallies(data: ReportData) -> dict[str, pd.DataFrame]:
