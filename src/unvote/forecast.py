@@ -571,7 +571,8 @@ def format_forecast(result: ForecastResult, top: int = 15) -> str:
     last = result.last_vote
     lines = [
         f"Scenario {result.scenario.name}: the {result.target_year} embargo vote, as of "
-        f"{result.as_of.date()} ({result.draws:,} simulations, seed {result.seed})",
+        f"{result.as_of.date()} ({result.draws:,} simulation{'s' * (result.draws != 1)}, "
+        f"seed {result.seed})",
     ]
     off = [name for name, on in result.uncertainty.to_dict().items() if not on]
     if off:
@@ -656,7 +657,10 @@ def run_compare(
     check_draws_and_seed(draws, seed)
     a, b = _resolve(first, scenarios_dir), _resolve(second, scenarios_dir)
     if a.name == b.name:
-        raise UnvoteError(f"compare: both scenarios are named {a.name!r}; allowed: two different")
+        raise UnvoteError(
+            f"compare: both scenarios are named {a.name!r}; allowed: two scenarios with "
+            "different names (give one of the files another `name`)"
+        )
     with single_threaded_blas():
         context = prepare(
             as_of, features_path=features_path, embargo_path=embargo_path, votes_path=votes_path

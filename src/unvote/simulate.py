@@ -420,11 +420,15 @@ def summarise_tally(counts: np.ndarray) -> pd.DataFrame:
     -------
     DataFrame
         Index ``yes, no, abstain, absent``; columns ``mean, q05, q10, q25, q50, q75, q90,
-        q95`` (numbers of member states; quantiles by linear interpolation).
+        q95`` (numbers of member states; each quantile is a count some simulation gave,
+        never a fraction between two, however few the draws).
     """
     frame = pd.DataFrame(counts, columns=list(VOTE_LEVELS)).loc[:, list(TALLY_ROWS)]
     table = pd.DataFrame(
-        {"mean": frame.mean(), **{k: frame.quantile(q) for k, q in QUANTILES.items()}}
+        {
+            "mean": frame.mean(),
+            **{k: frame.quantile(q, interpolation="lower") for k, q in QUANTILES.items()},
+        }
     )
     table.index.name = "vote"
     return table
