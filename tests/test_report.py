@@ -426,3 +426,14 @@ def test_a_back_dated_forecast_shows_only_the_history_before_it():
     labels = {t.get_text() for ax in fig.axes for t in ax.get_xticklabels()}
     assert "2022" in labels and "2023" in labels  # 2023: the forecast, once
     assert "2024" not in labels
+
+
+def test_a_scenario_without_levers_is_not_described_as_a_campaign():
+    from unvote.report import _page_words
+
+    no_levers = {**FORECAST, "scenario": {**LOBBYING, "name": "baseline", "levers": {}}}
+    data = _data(forecast=no_levers, baseline_tally=None)
+    title, lede, _ = _page_words(data)["groups"]
+    assert "campaign moves" not in title and "no campaign" in lede
+    assert "campaign" not in summary_text(data)["reading"]
+    assert "campaign moves" in summary_text(_data())["reading"]

@@ -629,7 +629,9 @@ def plot_yes_map(countries: pd.DataFrame, shapes=None, *, region=None, colorbar=
     return fig
 
 
-def plot_group_shifts(shifts: pd.DataFrame, *, ax: Axes | None = None) -> Figure:
+def plot_group_shifts(
+    shifts: pd.DataFrame, *, ax: Axes | None = None, against_baseline: bool = True
+) -> Figure:
     """How the scenario moves each regional group and bloc, against the baseline.
 
     Parameters
@@ -638,6 +640,9 @@ def plot_group_shifts(shifts: pd.DataFrame, *, ax: Axes | None = None) -> Figure
         :func:`unvote.report.group_shifts`: index group label; columns members,
         not_yes_baseline, not_yes (0-1), yes_lost and, optionally, kind (rows of one kind
         are drawn together under its name, in the order given).
+    against_baseline : bool
+        False for a scenario without levers (the baseline itself): only its expected
+        shares are drawn, with nothing to compare them with.
 
     Returns
     -------
@@ -665,13 +670,23 @@ def plot_group_shifts(shifts: pd.DataFrame, *, ax: Axes | None = None) -> Figure
                 weight="bold",
             )
         color = VOTE_COLORS["no"]
-        ax.hlines(y, shifts["not_yes_baseline"], shifts["not_yes"], color=color, lw=2, alpha=0.6)
-        ax.plot(
-            shifts["not_yes_baseline"], y, "o", mfc="white", mec="0.3", ms=6, label="no campaign"
-        )
+        if against_baseline:
+            ax.hlines(
+                y, shifts["not_yes_baseline"], shifts["not_yes"], color=color, lw=2, alpha=0.6
+            )
+            ax.plot(
+                shifts["not_yes_baseline"],
+                y,
+                "o",
+                mfc="white",
+                mec="0.3",
+                ms=6,
+                label="no campaign",
+            )
         ax.plot(shifts["not_yes"], y, "o", color=color, ms=6, label="scenario")
-        lost = [f"{v:.1f}" for v in shifts["yes_lost"]]
-        _right_column(ax, y, lost, "yes votes\nlost", pad=8)
+        if against_baseline:
+            lost = [f"{v:.1f}" for v in shifts["yes_lost"]]
+            _right_column(ax, y, lost, "yes votes\nlost", pad=8)
         ax.set_yticks(
             y, [f"{g} ({n})" for g, n in zip(shifts.index, shifts["members"], strict=True)]
         )
@@ -680,7 +695,8 @@ def plot_group_shifts(shifts: pd.DataFrame, *, ax: Axes | None = None) -> Figure
         ax.set_xlim(0, max(0.05, top) * 1.12)
         ax.xaxis.set_major_formatter(_percent)
         ax.set_xlabel("expected share of the group not voting yes (members in brackets)")
-        ax.legend(loc="lower right", frameon=True, framealpha=0.9)
+        if against_baseline:
+            ax.legend(loc="lower right", frameon=True, framealpha=0.9)
         _hbar_style(ax)
     return fig
 

@@ -464,13 +464,22 @@ def summary_text(data: ReportData) -> dict[str, str]:
         f"embargo vote in the data is of {fc['data_last_vote_date']}. {fc['draws']:,} "
         f"simulated votes from seed {fc['seed']}; unvote {fc['version']}."
     )
+    campaign = _has_levers(data)
     reading = (
         "Page 2 puts the forecast in the history of the vote since 1992. Page 3 shows how "
-        "wide the forecast is, with and without the campaign. Page 4 names the countries "
-        "most likely not to vote yes and how they voted last time; page 5 maps every member. "
-        "Page 6 shows which regional groups and blocs the campaign moves. Page 7 checks the "
-        "model on the votes of 2000-2024, each predicted from earlier years only. Page 8 "
-        "says what drives a country's vote in the model, with the uncertainty of each effect."
+        "wide the forecast is"
+        + (", with and without the campaign. " if campaign else ". ")
+        + "Page 4 names the countries most likely not to vote yes and how they voted last "
+        "time; page 5 maps every member. "
+        + (
+            "Page 6 shows which regional groups and blocs the campaign moves. "
+            if campaign
+            else "Page 6 shows where, by regional group and bloc, votes other than yes are "
+            "expected. "
+        )
+        + "Page 7 checks the model on the votes of 2000-2024, each predicted from earlier "
+        "years only. Page 8 says what drives a country's vote in the model, with the "
+        "uncertainty of each effect."
     )
     return {
         "question": question,
@@ -634,7 +643,14 @@ def _draw_groups(data: ReportData, body):
     from unvote.plots import plot_group_shifts
 
     shifts = group_shifts(data.countries, data.groups)
-    return plot_group_shifts(shifts, ax=None if body is None else body.subplots())
+    return plot_group_shifts(
+        shifts, ax=None if body is None else body.subplots(), against_baseline=_has_levers(data)
+    )
+
+
+def _has_levers(data: ReportData) -> bool:
+    """Whether the scenario moves anything (the baseline does not: nothing to compare)."""
+    return bool(data.forecast["scenario"].get("levers"))
 
 
 def _draw_backtest(data: ReportData, body):
@@ -775,6 +791,15 @@ def _page_words(data: ReportData) -> dict[str, tuple[str, str, str]]:
             "Blocs overlap (a NATO member may be in the EU), so the yes votes lost do not "
             "add up across rows; regional groups do not overlap. Memberships as of the "
             "forecast date.",
+        )
+        if _has_levers(data)
+        else (
+            "Votes other than yes, by group and bloc",
+            "For each UN regional group and bloc: the expected share of its members not "
+            "voting yes. This scenario has no campaign, so there is no shift to show; the "
+            "lobbying scenario's report compares the two.",
+            "Blocs overlap (a NATO member may be in the EU); regional groups do not overlap. "
+            "Memberships as of the forecast date.",
         ),
         "backtest": _backtest_words(data),
         "model": (
