@@ -675,7 +675,9 @@ def run_compare(
         axis=1,
     )
     tally["mean_diff"] = tb["mean"] - ta["mean"]
-    thr = pd.DataFrame({a.name: thresholds(sim_a.counts), b.name: thresholds(sim_b.counts)})
+    thr = pd.DataFrame(
+        {a.name: thresholds(sim_a.counts), b.name: thresholds(sim_b.counts)}
+    ).rename_axis("probability")
     countries = pd.DataFrame(
         {
             "iso3": context.features.index,
@@ -715,9 +717,9 @@ def format_compare(comparison: Comparison, top: int = 15) -> str:
         left = f"{row[f'mean_{a}']:.1f} ({row[f'q05_{a}']:g}-{row[f'q95_{a}']:g})"
         right = f"{row[f'mean_{b}']:.1f} ({row[f'q05_{b}']:g}-{row[f'q95_{b}']:g})"
         lines.append(f"{vote:8}{left:>22}  {right:>22}  {row['mean_diff']:+6.1f}")
-    lines.append("")
+    lines += ["", f"{'probability':20}{a[:20]:>22}  {b[:20]:>22}"]
     for name, row in comparison.thresholds.iterrows():
-        lines.append(f"{name:20}{row[a]:8.3f}  {row[b]:8.3f}")
+        lines.append(f"{name:20}{row[a]:22.3f}  {row[b]:22.3f}")
     lines += ["", f"The {top} states whose p_yes changes most ({a} -> {b}):"]
     for row in comparison.countries.head(top).itertuples(index=False):
         lines.append(
