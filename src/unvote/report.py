@@ -830,8 +830,10 @@ def _backtest_words(data: ReportData) -> tuple[str, str, str]:
     lede = (
         "Each embargo vote of 2000-2024 predicted from earlier years only. Top: the "
         "predictions grouped by probability, against how often the outcome happened (on "
-        "the diagonal: well calibrated). Middle and bottom: scores of the model and of two "
-        "baselines, per year and over all years."
+        "the diagonal: well calibrated; both axes are stretched at the ends, so that "
+        "chances of 1 in 1,000 or 999 in 1,000 are as readable as those near 1 in 2). "
+        "Middle and bottom: scores of the model and of two baselines, per year and over all "
+        "years."
     )
     if data.scores is not None:
         table = score_table(data.scores)
