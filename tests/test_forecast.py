@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import pandas as pd
@@ -161,7 +162,38 @@ def test_compare_prints_and_writes_the_differences(tmp_path, capsys):
     countries = pd.read_csv(out / "compare_countries.csv", keep_default_na=False)
     assert len(countries) == 193
     assert countries["diff"].abs().is_monotonic_decreasing
-    assert "us_lobbying_2025 against baseline" in capsys.readouterr().out
+    printed = capsys.readouterr().out
+    assert "us_lobbying_2025 against baseline" in printed
+    assert re.search(r"^probability\s+baseline\s+us_lobbying_2025$", printed, re.MULTILINE)
+    header = (out / "compare_thresholds.csv").read_text(encoding="utf-8").splitlines()[0]
+    assert header == "probability,baseline,us_lobbying_2025"
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--seed", "-1"], "non-negative integer"),
+        (["--draws", "200001"], "1 to 200,000"),
+        (["--draws", "0"], "1 to 200,000"),
+    ],
+)
+def test_compare_bad_options_exit_2_and_write_nothing(tmp_path, capsys, args, expected):
+    out = tmp_path / "cmp"
+    code = main(["compare", "baseline", "us_lobbying_2025", "--out", str(out), *args])
+    assert code == 2 and not out.exists()
+    err = capsys.readouterr().err.strip()
+    assert expected in err and "\n" not in err
+
+
+def test_compare_two_files_with_one_name_says_to_rename_one(tmp_path, capsys):
+    first, second = tmp_path / "a.toml", tmp_path / "b.toml"
+    first.write_text('name = "mine"\n', encoding="utf-8")
+    second.write_text('name = "mine"\n[overrides]\nFRA = "abstain"\n', encoding="utf-8")
+    out = tmp_path / "cmp"
+    code = main(["compare", str(first), str(second), "--draws", "50", "--out", str(out)])
+    assert code == 2 and not out.exists()
+    err = capsys.readouterr().err.strip()
+    assert "both scenarios are named 'mine'" in err and "another `name`" in err
 
 
 def test_overrides_fix_a_countrys_vote_or_its_probabilities(tmp_path):
