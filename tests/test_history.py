@@ -8,7 +8,13 @@ import pytest
 from unvote import paths
 from unvote.countries import members_on
 from unvote.errors import DataError
-from unvote.history import format_history, history_table, load_all_votes, load_embargo_votes
+from unvote.history import (
+    format_history,
+    history_table,
+    load_all_votes,
+    load_embargo_votes,
+    vote_changes,
+)
 from unvote.votes import VOTE_DTYPE
 
 #: yes-no-abstain as the UN recorded them (issue 2); no vote in 2020.
@@ -116,3 +122,25 @@ def test_load_all_votes_round_trip(tmp_path):
     pd.testing.assert_frame_equal(back, tidy)
     with pytest.raises(DataError, match="unvote data build"):
         load_all_votes(tmp_path / "missing.parquet")
+
+
+def test_vote_changes_lists_who_moved_and_when():
+    votes = pd.DataFrame(
+        {
+            "year": [2022, 2023, 2024, 2022, 2023, 2024],
+            "iso3": ["BRA"] * 3 + ["UKR"] * 3,
+            "country": ["Brazil"] * 3 + ["Ukraine"] * 3,
+            "vote": ["abstain", "yes", "yes", "abstain", "abstain", "absent"],
+        }
+    )
+    changes = vote_changes(votes)
+    assert changes.to_dict("records") == [
+        {"year": 2023, "iso3": "BRA", "country": "Brazil", "before": "abstain", "after": "yes"},
+        {
+            "year": 2024,
+            "iso3": "UKR",
+            "country": "Ukraine",
+            "before": "abstain",
+            "after": "absent",
+        },
+    ]

@@ -26,7 +26,6 @@ from unvote.report import (
     load_report_data,
     report_files,
     summary_text,
-    vote_changes,
     write_report,
 )
 
@@ -201,28 +200,6 @@ def test_group_membership_gives_groups_then_blocs_by_label():
         "NATO",
     ]
     assert groups.loc["FRA"].sum() == 3 and groups.loc["TUV"].sum() == 1
-
-
-def test_vote_changes_lists_who_moved_and_when():
-    votes = pd.DataFrame(
-        {
-            "year": [2022, 2023, 2024, 2022, 2023, 2024],
-            "iso3": ["BRA"] * 3 + ["UKR"] * 3,
-            "country": ["Brazil"] * 3 + ["Ukraine"] * 3,
-            "vote": ["abstain", "yes", "yes", "abstain", "abstain", "absent"],
-        }
-    )
-    changes = vote_changes(votes)
-    assert changes.to_dict("records") == [
-        {"year": 2023, "iso3": "BRA", "country": "Brazil", "before": "abstain", "after": "yes"},
-        {
-            "year": 2024,
-            "iso3": "UKR",
-            "country": "Ukraine",
-            "before": "abstain",
-            "after": "absent",
-        },
-    ]
 
 
 def test_levers_are_described_with_their_numbers():

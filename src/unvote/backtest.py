@@ -40,17 +40,17 @@ from unvote import paths
 from unvote.model import (
     OUTCOMES,
     PROBA_COLUMNS,
+    TRAIN_FIRST_YEAR,
     VoteChoiceModel,
     VoteChoiceResults,
     one_hot,
     outcome_matrix,
     probabilities,
+    training_rows,
     training_table,
 )
 
 FIRST_TARGET_YEAR, LAST_TARGET_YEAR = 2000, 2024
-#: 1992 had no earlier embargo vote (no record to learn from): training starts in 1993.
-TRAIN_FIRST_YEAR = 1993
 #: Candidate penalties (prior precision on the standardised slopes).
 ALPHAS: tuple[float, ...] = (0.3, 1.0, 3.0, 10.0, 30.0)
 #: How many past years choose the penalty for a target year.
@@ -245,7 +245,7 @@ def fit_before(
     """
     table = training_table(features, embargo)
     alpha = select_alpha(table, target_year, **kwargs)
-    train = table.loc[(table["year"] >= TRAIN_FIRST_YEAR) & (table["year"] < target_year)]
+    train = training_rows(table, target_year)
     return VoteChoiceModel(alpha=alpha, **(kwargs.get("model_kwargs") or {})).fit(train)
 
 

@@ -25,6 +25,7 @@ import pandas as pd
 
 from unvote import paths
 from unvote.atomic import atomic_dir, atomic_path, write_csv
+from unvote.dates import CUTOFF
 from unvote.errors import DataError
 from unvote.sources import finish, vote_differences
 from unvote.sources.emergency import read_emergency_dir
@@ -40,7 +41,6 @@ EMBARGO_TITLE = (
 #: vote was postponed to June 2021, A/RES/75/289, and 2021 had no other).
 EMBARGO_YEARS: tuple[int, ...] = tuple(y for y in range(1992, 2025) if y != 2020)
 #: Forecasts are made as of this day; no vote on or after it enters the embargo table.
-CUTOFF = pd.Timestamp("2025-10-01")
 
 
 #: Sub-folder of the raw folder -> the reader of its files; the order is the order of

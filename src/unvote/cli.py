@@ -17,16 +17,10 @@ from unvote.errors import UnvoteError
 
 # --- unvote data build -------------------------------------------------------------------
 def _cmd_data_build(args: argparse.Namespace) -> int:
-    import pandas as pd
-
     from unvote import build
+    from unvote.dates import CUTOFF, as_day
 
-    try:
-        until = build.CUTOFF if args.until is None else pd.Timestamp(args.until)
-    except ValueError:
-        raise UnvoteError(
-            f"--until: {args.until!r} is not a date; allowed: a day as YYYY-MM-DD"
-        ) from None
+    until = CUTOFF if args.until is None else as_day(args.until, "--until")
     build.build_all(
         Path(args.raw), out_dir=Path(args.out), interim_dir=Path(args.interim), until=until
     )

@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 import pycountry
 
+from unvote.dates import as_day
 from unvote.errors import DataError, UnvoteError
 
 #: UN regional (electoral) groups, in the UN's order.
@@ -84,16 +85,6 @@ def _membership_arrays() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     )
 
 
-def _as_day(date, what: str = "date") -> pd.Timestamp:
-    try:
-        day = pd.Timestamp(date)
-    except (ValueError, TypeError) as err:
-        raise UnvoteError(f"{what} {date!r} is not a date; expected e.g. '2024-10-30'") from err
-    if pd.isna(day):
-        raise UnvoteError(f"{what} is missing; expected a date such as '2024-10-30'")
-    return day.normalize()
-
-
 def members_on(date) -> list[str]:
     """ISO3 codes of the UN member states on a day, sorted.
 
@@ -107,7 +98,7 @@ def members_on(date) -> list[str]:
     list of str
         Sorted ISO3 codes; ``len(members_on("2024-10-30")) == 193``.
     """
-    day = np.datetime64(_as_day(date), "ns")
+    day = np.datetime64(as_day(date), "ns")
     iso3, admitted, left = _membership_arrays()
     return sorted(set(iso3[(admitted <= day) & (day <= left)]))
 
@@ -226,7 +217,7 @@ def _dated_code(name: str, rows: pd.DataFrame, date, source: str) -> str:
     )
     if date is None:
         raise DataError(f"{source}: country name {name!r} means {spans}; pass the vote's date")
-    day = _as_day(date, f"{source}: date for {name!r}")
+    day = as_day(date, f"{source}: date for {name!r}")
     hit = rows[
         (rows["valid_from"].isna() | (rows["valid_from"] <= day))
         & (rows["valid_to"].isna() | (day <= rows["valid_to"]))
@@ -370,7 +361,7 @@ def regional_groups(date) -> pd.Series:
         One of :data:`GROUPS`, or ``<NA>`` for a member in no group (Israel before
         2000-05-28, Kiribati before 2010).
     """
-    day = _as_day(date)
+    day = as_day(date)
     if day < GROUPS_FROM:
         raise UnvoteError(
             f"regional_groups: date {day.date()} is before {GROUPS_FROM.date()}, the first "
@@ -423,7 +414,7 @@ def blocs(date) -> pd.DataFrame:
         Columns :func:`bloc_names`: ``eu, nato, mnna, csto, alba, caricom, arab_league,
         cofa, oas``. See ``unvote/facts/blocs.csv`` for each bloc's definition and sources.
     """
-    day = _as_day(date)
+    day = as_day(date)
     table = _blocs()
     current = table[_in_spell(table["joined"], table["left"], day)]
     index = pd.Index(members_on(day), name="iso3")
@@ -457,7 +448,7 @@ def countries_table(start="1992-01-01", end="2025-09-30") -> pd.DataFrame:
         ``2019-11-15;``; an empty ``left`` means still a member. Dates are ISO strings
         ``YYYY-MM-DD``.
     """
-    first, last = _as_day(start, "start"), _as_day(end, "end")
+    first, last = as_day(start, "start"), as_day(end, "end")
     if last < first:
         raise UnvoteError(f"countries_table: end {last.date()} is before start {first.date()}")
     spells = membership()

@@ -34,7 +34,7 @@ import pandas as pd
 from threadpoolctl import threadpool_limits
 
 from unvote import countries, paths
-from unvote.build import CUTOFF
+from unvote.dates import CUTOFF
 from unvote.errors import DataError
 from unvote.idealpoints import fit_ideal_points, vote_matrix
 from unvote.votes import VOTE_LEVELS

@@ -5,7 +5,7 @@
 
 1. read the committed tables (embargo votes, features) and check the as-of date;
 2. fit the vote-choice model on the embargo votes before the as-of date (from
-   :data:`unvote.backtest.TRAIN_FIRST_YEAR`, with the model's default penalty);
+   :data:`unvote.model.TRAIN_FIRST_YEAR`, with the model's default penalty);
 3. estimate the correlated-shock sizes from the same past votes
    (:func:`unvote.simulate.estimate_shock_sizes`);
 4. draw every random number once from ``numpy.random.default_rng(seed)`` and simulate the
@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from unvote import __version__, paths
+from unvote.dates import CUTOFF, as_day
 from unvote.errors import DataError, ScenarioError, UnvoteError
 from unvote.scenario import Scenario, load_scenario
 from unvote.simulate import (
@@ -46,7 +47,7 @@ from unvote.votes import VOTE_LEVELS
 
 DEFAULT_SCENARIO = "us_lobbying_2025"
 BASELINE_SCENARIO = "baseline"
-DEFAULT_AS_OF = "2025-10-01"
+DEFAULT_AS_OF = CUTOFF
 DEFAULT_DRAWS = 10_000
 #: About 5 KB of memory per simulated vote (100,000 draws take ~490 MB): the cap keeps a
 #: typo from exhausting the machine, and is far beyond what the quantiles need.
@@ -223,9 +224,7 @@ def single_threaded_blas():
 # --- data and fit --------------------------------------------------------------------------
 def parse_as_of(as_of) -> pd.Timestamp:
     """A date-like as a day Timestamp; UnvoteError naming the value otherwise."""
-    from unvote.countries import _as_day
-
-    return _as_day(as_of, "--as-of")
+    return as_day(as_of, "--as-of")
 
 
 def target_of(embargo: pd.DataFrame, as_of: pd.Timestamp, embargo_path) -> tuple[int, dict]:
@@ -237,7 +236,7 @@ def target_of(embargo: pd.DataFrame, as_of: pd.Timestamp, embargo_path) -> tuple
         If ``as_of`` leaves no earlier vote to learn from, or lies more than a year after
         the data's last vote.
     """
-    from unvote.backtest import TRAIN_FIRST_YEAR
+    from unvote.model import TRAIN_FIRST_YEAR
 
     dates = embargo.groupby("year")["date"].min().sort_index()
     first_allowed = dates.loc[dates.index >= TRAIN_FIRST_YEAR].iloc[0] + pd.Timedelta(days=1)
@@ -310,10 +309,9 @@ def prepare(
     -------
     Context
     """
-    from unvote.backtest import TRAIN_FIRST_YEAR
     from unvote.features import load_features
     from unvote.history import load_embargo_votes
-    from unvote.model import VoteChoiceModel, training_table
+    from unvote.model import VoteChoiceModel, training_rows, training_table
 
     as_of = parse_as_of(as_of)
     embargo = load_embargo_votes(Path(embargo_path))
@@ -327,11 +325,8 @@ def prepare(
     X["country"] = [_display_name(iso3, names) for iso3 in X.index]
 
     table = training_table(features, embargo)
-    train = table.loc[
-        (table["year"] >= TRAIN_FIRST_YEAR)
-        & (table["year"] < target_year)
-        & (table["as_of"] < as_of)
-    ]
+    train = training_rows(table, target_year)
+    train = train.loc[train["as_of"] < as_of]
     results = VoteChoiceModel().fit(train)
     # "off": the target year as the model knows it (a 2017-2019 target keeps its campaign
     # term); "on": the campaign indicator forced on, for levers anchored on it.

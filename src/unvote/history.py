@@ -208,3 +208,27 @@ def format_history(table: pd.DataFrame, votes: pd.DataFrame | None = None) -> st
         *textwrap.wrap(SOURCE_NOTE, width=WIDTH),
     ]
     return "\n".join(lines)
+
+
+def vote_changes(votes: pd.DataFrame) -> pd.DataFrame:
+    """Who moved and when: every change of a country's embargo vote from its previous one.
+
+    Parameters
+    ----------
+    votes : pandas.DataFrame
+        :func:`unvote.history.load_embargo_votes` (year, iso3, country, vote).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``year, iso3, country, before, after`` (the previous and the new vote),
+        sorted by year and country; a country's first vote is not a change.
+    """
+    frame = votes.loc[:, ["year", "iso3", "country", "vote"]].sort_values(["iso3", "year"])
+    frame = frame.assign(vote=frame["vote"].astype(str))
+    before = frame.groupby("iso3")["vote"].shift()
+    moved = frame.assign(before=before).loc[before.notna() & (before != frame["vote"])]
+    moved = moved.rename(columns={"vote": "after"})
+    return moved.loc[:, ["year", "iso3", "country", "before", "after"]].sort_values(
+        ["year", "country"], ignore_index=True
+    )

@@ -80,6 +80,8 @@ BLOC_TERMS: tuple[str, ...] = (
     "csto",
 )
 CAMPAIGN_TERMS: tuple[str, ...] = ("campaign", "campaign_x_agree_us")
+#: 1992 had no earlier embargo vote (no record to learn from): training starts in 1993.
+TRAIN_FIRST_YEAR = 1993
 DEFAULT_FEATURES: tuple[str, ...] = (
     *NUMERIC_TERMS,
     *CATEGORICAL_TERMS,
@@ -460,3 +462,12 @@ def training_table(features: pd.DataFrame, embargo: pd.DataFrame) -> pd.DataFram
     votes["vote"] = votes["vote"].astype(str)
     merged = features.merge(votes, on=["year", "iso3"], how="inner", validate="one_to_one")
     return merged
+
+
+def training_rows(table: pd.DataFrame, target_year: int) -> pd.DataFrame:
+    """The rows of :func:`training_table` a model for ``target_year`` may learn from.
+
+    Embargo votes from :data:`TRAIN_FIRST_YEAR` to the year before ``target_year``: the
+    one rule shared by the backtest and the forecast.
+    """
+    return table.loc[(table["year"] >= TRAIN_FIRST_YEAR) & (table["year"] < target_year)]
