@@ -37,14 +37,13 @@ from unvote import countries, paths
 from unvote.dates import CUTOFF
 from unvote.errors import DataError
 from unvote.idealpoints import fit_ideal_points, vote_matrix
+from unvote.rollcalls import WINDOW_DAYS, agreement, votes_before, window
 from unvote.votes import VOTE_LEVELS
 
 #: Bump when a definition changes: it is part of the cache key.
 FEATURES_VERSION = "2"
 IDEAL_POINT_DECIMALS = 4
 US, RUSSIA = "USA", "RUS"
-#: Roll calls of this many days before the as-of date feed agreement and ideal points.
-WINDOW_DAYS = 365
 #: Number of past embargo votes summarised in ``recent_*``.
 RECENT_VOTES = 5
 UKRAINE_PREFIX = "A/RES/ES-11/"
@@ -57,48 +56,6 @@ FORECAST_AS_OF: pd.Timestamp = CUTOFF
 NO_GROUP = "none"
 GROUP_LEVELS: tuple[str, ...] = (*countries.GROUPS, NO_GROUP)
 LAST_VOTE_LEVELS: tuple[str, ...] = (*VOTE_LEVELS, "none")
-
-
-def votes_before(votes: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
-    """The roll calls dated strictly before ``as_of`` (the as-of rule, in one place)."""
-    return votes.loc[votes["date"] < pd.Timestamp(as_of)]
-
-
-def window(votes: pd.DataFrame, as_of: pd.Timestamp, days: int = WINDOW_DAYS) -> pd.DataFrame:
-    """The roll calls of the ``days`` days before ``as_of``: ``as_of - days <= date < as_of``."""
-    as_of = pd.Timestamp(as_of)
-    before = votes_before(votes, as_of)
-    return before.loc[before["date"] >= as_of - pd.Timedelta(days=days)]
-
-
-def agreement(matrix: pd.DataFrame, reference: str) -> pd.DataFrame:
-    """Agreement of every country with ``reference`` over the roll calls of ``matrix``.
-
-    Parameters
-    ----------
-    matrix : DataFrame
-        Countries (index, ISO3) by roll calls, coded yes 1, abstain 0.5, no 0, absent NaN
-        (see :func:`unvote.idealpoints.vote_matrix`).
-    reference : str
-        ISO3 of the reference state.
-
-    Returns
-    -------
-    DataFrame
-        Index ISO3 as ``matrix``; ``agree`` in [0, 1] (NaN with no common vote) and
-        ``n_common`` (int), the number of roll calls on which both voted.
-    """
-    if reference not in matrix.index:
-        nan = np.full(len(matrix), np.nan)
-        return pd.DataFrame({"agree": nan, "n_common": 0}, index=matrix.index)
-    values = matrix.to_numpy(dtype=float)
-    ref = matrix.loc[reference].to_numpy(dtype=float)
-    score = 1.0 - np.abs(values - ref)
-    common = ~np.isnan(score)
-    n_common = common.sum(axis=1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        agree = np.where(n_common > 0, np.nansum(score, axis=1) / n_common, np.nan)
-    return pd.DataFrame({"agree": agree, "n_common": n_common}, index=matrix.index)
 
 
 def ukraine_stance(votes: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
