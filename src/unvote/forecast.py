@@ -43,6 +43,7 @@ from unvote.simulate import (
     thresholds,
     to_odds,
 )
+from unvote.sponsors import EMBARGO_SPONSORS
 from unvote.votes import VOTE_LEVELS
 
 DEFAULT_SCENARIO = "us_lobbying_2025"
@@ -89,6 +90,9 @@ class Context:
     shock_sd : Series
         Shock standard deviations per kind (``global, group, bloc``).
     loadings : ndarray (n, u)
+    sponsors : tuple of str
+        The resolution's sponsors among the members: they vote yes
+        (:mod:`unvote.sponsors`).
     """
 
     as_of: pd.Timestamp
@@ -100,6 +104,7 @@ class Context:
     designs: dict
     shock_sd: pd.Series
     loadings: np.ndarray
+    sponsors: tuple[str, ...] = ()
 
     def predict(self, params, campaign: bool) -> np.ndarray:
         """Linear predictors of abstain, no, absent, outcome-first: (3, n), or (3, c, n)
@@ -141,6 +146,12 @@ class ForecastResult:
         :func:`lever_effects`: expected yes votes each lever removes on its own.
     coefficients : DataFrame
         ``VoteChoiceResults.summary()`` of the fitted model (the report's page 8).
+    drivers : DataFrame
+        ``drivers.csv``: what moves each state (:func:`unvote.explain.drivers_table`).
+    baseline_probs : DataFrame
+        The baseline's probabilities: index ISO3, columns p_yes .. p_absent.
+    sponsors : tuple of str
+        States fixed at yes by the sponsor rule.
     """
 
     scenario: Scenario
@@ -160,6 +171,9 @@ class ForecastResult:
     shock_sd: pd.Series | None = None
     levers: pd.DataFrame | None = None
     coefficients: pd.DataFrame | None = None
+    drivers: pd.DataFrame | None = None
+    baseline_probs: pd.DataFrame | None = None
+    sponsors: tuple[str, ...] = ()
 
     def to_json(self) -> str:
         """forecast.json: the tally, thresholds, countries, scenario as loaded and provenance."""
@@ -173,6 +187,7 @@ class ForecastResult:
             "draws": self.draws,
             "version": __version__,
             "uncertainty": self.uncertainty.to_dict(),
+            "sponsors": list(self.sponsors),
             "shock_sd": _rounded(self.shock_sd.to_dict()),
             "lever_effects": _rounded(self.levers.to_dict(orient="index")),
             "coefficients": _rounded(self.coefficients.to_dict(orient="records")),
@@ -336,6 +351,7 @@ def prepare(
     blocs = tuple(sorted(c for c in features.columns if features[c].dtype == bool))
     shock_sd = estimate_shock_sizes(train, blocs)
     loadings = shock_loadings(shock_units(X, blocs), shock_sd)
+    sponsors = tuple(iso3 for iso3 in EMBARGO_SPONSORS if iso3 in X.index)
     return Context(
         as_of=as_of,
         target_year=target_year,
@@ -347,6 +363,7 @@ def prepare(
         designs=designs,
         shock_sd=shock_sd,
         loadings=loadings,
+        sponsors=sponsors,
     )
 
 
@@ -402,6 +419,7 @@ def evaluate(
         randomness,
         loadings=context.loadings,
         uncertainty=uncertainty,
+        sponsors=context.sponsors,
     )
 
 
@@ -430,6 +448,8 @@ def lever_effects(context: Context, scenario: Scenario) -> pd.DataFrame:
     off = to_odds(context.predict(None, False))
     campaign = campaign_effect(off, to_odds(context.predict(None, True)))
     base_yes = 1.0 / (1.0 + off.sum(axis=0))
+    # the sponsors vote yes whatever the levers do
+    movable = ~context.features.index.isin(context.sponsors)
     rows = {}
     for lever in scenario.levers:
         lost = {}
@@ -437,9 +457,23 @@ def lever_effects(context: Context, scenario: Scenario) -> pd.DataFrame:
             fixed = replace(lever, low=value, high=value)
             strength = lever_strengths((fixed,), None, context.features, campaign)
             odds = apply_levers(off, strength, [lever.split])
-            lost[end] = float((base_yes - 1.0 / (1.0 + odds.sum(axis=0))).sum())
+            lost[end] = float(((base_yes - 1.0 / (1.0 + odds.sum(axis=0))) * movable).sum())
         rows[lever.name] = lost
     return pd.DataFrame.from_dict(rows, orient="index", columns=["low", "mid", "high"])
+
+
+def drivers_of(context: Context, scenario: Scenario) -> pd.DataFrame:
+    """drivers.csv of ``scenario``: the model's terms and the scenario's levers, per state."""
+    from unvote.explain import drivers_table, lever_contributions, term_contributions
+
+    off = to_odds(context.predict(None, False))
+    on = to_odds(context.predict(None, True))
+    return drivers_table(
+        term_contributions(context.results, context.features),
+        lever_contributions(off, on, context.features, scenario.levers),
+        scenario.levers,
+        sponsors=context.sponsors,
+    )
 
 
 def country_table(context: Context, sim: Simulation, base: Simulation) -> pd.DataFrame:
@@ -504,6 +538,7 @@ def run_forecast(
         )
         sim, base = evaluate(context, [scenario, baseline], draws, seed, uncertainty)
         levers = lever_effects(context, scenario)
+        drivers = drivers_of(context, scenario)
     return ForecastResult(
         scenario=scenario,
         as_of=context.as_of,
@@ -522,6 +557,11 @@ def run_forecast(
         shock_sd=context.shock_sd,
         levers=levers,
         coefficients=context.results.summary(),
+        drivers=drivers,
+        baseline_probs=pd.DataFrame(
+            base.probs, index=context.features.index, columns=list(PROBA_COLUMNS)
+        ),
+        sponsors=context.sponsors,
     )
 
 
@@ -544,11 +584,13 @@ def write_forecast(result: ForecastResult, out_dir: str | Path) -> list[Path]:
     from unvote.atomic import atomic_dir
 
     out_dir = Path(out_dir)
-    names = ("country_forecast.csv", "tally.csv", "forecast.json")
+    names = ("country_forecast.csv", "tally.csv", "forecast.json", "drivers.csv")
     with atomic_dir(out_dir) as tmp:
         _csv(result.countries, tmp / names[0], index=False)
         _csv(result.tally, tmp / names[1], index=True)
         (tmp / names[2]).write_text(result.to_json(), encoding="utf-8", newline="\n")
+        drivers = result.drivers if result.drivers is not None else pd.DataFrame()
+        _csv(drivers, tmp / names[3], index=False)
     return [out_dir / name for name in names]
 
 

@@ -63,6 +63,11 @@ NUMERIC_TERMS: tuple[str, ...] = (
     "recent_no_share",
     "recent_absent_share",
     "log_years_since_nonyes",
+    # alignment with the US administration in office (unvote.administration), as a rank
+    "agree_us_admin_pct",
+    "us_lonely_pct",
+    # answers to earlier open US campaigns (unvote.precedents)
+    "precedent_departure",
 )
 CATEGORICAL_TERMS: dict[str, tuple[str, ...]] = {
     "last_vote": LAST_VOTE_LEVELS,
@@ -79,15 +84,51 @@ BLOC_TERMS: tuple[str, ...] = (
     "arab_league",
     "csto",
 )
-CAMPAIGN_TERMS: tuple[str, ...] = ("campaign", "campaign_x_agree_us")
+#: The campaign indicator and its interactions: who a campaign moves. Not standardised:
+#: each interaction is ``campaign`` times a feature in [0, 1] (a missing rank counts as
+#: the median 0.5, a missing departure as 0: no precedent, nothing to answer).
+CAMPAIGN_TERMS: tuple[str, ...] = (
+    "campaign",
+    "campaign_x_agree_us",
+    "campaign_x_admin_pct",
+    "campaign_x_lonely_pct",
+    "campaign_x_precedent",
+)
+#: The features the campaign interactions multiply, and the value a missing one takes.
+CAMPAIGN_INTERACTIONS: dict[str, tuple[str, float]] = {
+    "campaign_x_agree_us": ("agree_us", 0.0),
+    "campaign_x_admin_pct": ("agree_us_admin_pct", 0.5),
+    "campaign_x_lonely_pct": ("us_lonely_pct", 0.5),
+    "campaign_x_precedent": ("precedent_departure", 0.0),
+}
 #: 1992 had no earlier embargo vote (no record to learn from): training starts in 1993.
 TRAIN_FIRST_YEAR = 1993
-DEFAULT_FEATURES: tuple[str, ...] = (
+#: The feature families of issue 8 (who a campaign moves), for the ablation benchmark.
+FEATURE_FAMILIES: dict[str, tuple[str, ...]] = {
+    "administration": (
+        "agree_us_admin_pct",
+        "us_lonely_pct",
+        "campaign_x_admin_pct",
+        "campaign_x_lonely_pct",
+    ),
+    "precedents": ("precedent_departure", "campaign_x_precedent"),
+}
+_NEW_TERMS = {term for family in FEATURE_FAMILIES.values() for term in family}
+#: Every term the model knows.
+ALL_FEATURES: tuple[str, ...] = (
     *NUMERIC_TERMS,
     *CATEGORICAL_TERMS,
     *BLOC_TERMS,
     *CAMPAIGN_TERMS,
 )
+#: The specification before the administration and precedent features: alignment from a
+#: 365-day window only, and the campaign interacting with raw agreement with the US.
+#: Kept for the before/after benchmarks (benchmarks/who_moves.py).
+WINDOW_FEATURES: tuple[str, ...] = tuple(f for f in ALL_FEATURES if f not in _NEW_TERMS)
+#: The model's specification: the campaign interacts with the ranks of alignment with the
+#: administration in office and with the answers to earlier campaigns, not with raw
+#: 365-day agreement (whose 2025 values lie below any year the model was fitted on).
+DEFAULT_FEATURES: tuple[str, ...] = tuple(f for f in ALL_FEATURES if f != "campaign_x_agree_us")
 #: Default penalty on the slopes (prior precision). The backtest chooses it per target year
 #: (:func:`unvote.backtest.select_alpha`); this is its choice for 2025, from the votes of
 #: 2019-2024 only (a test checks it still is, on the committed data).
@@ -115,8 +156,10 @@ def derive_features(X: pd.DataFrame) -> pd.DataFrame:
         if "year" not in out:
             raise DataError("model input: needs a 'year' or a 'campaign' column")
         out["campaign"] = out["year"].isin(CAMPAIGN_YEARS).astype(float)
-    if "agree_us" in out:
-        out["campaign_x_agree_us"] = out["campaign"].astype(float) * out["agree_us"].fillna(0.0)
+    campaign = out["campaign"].astype(float)
+    for term, (feature, missing) in CAMPAIGN_INTERACTIONS.items():
+        if feature in out:
+            out[term] = campaign * out[feature].astype(float).fillna(missing)
     return out
 
 
@@ -222,7 +265,7 @@ class VoteChoiceModel:
     Parameters
     ----------
     features : sequence of str
-        Feature names among :data:`DEFAULT_FEATURES`; bloc columns absent from the
+        Feature names among :data:`ALL_FEATURES`; bloc columns absent from the
         training data are skipped.
     alpha : float
         Penalty (prior precision) on the slopes, in units of the standardised features.
@@ -249,11 +292,9 @@ class VoteChoiceModel:
 
     def encoding(self, columns) -> _Encoding:
         """The design's columns for a table with ``columns`` (not yet scaled)."""
-        unknown = [f for f in self.features if f not in DEFAULT_FEATURES]
+        unknown = [f for f in self.features if f not in ALL_FEATURES]
         if unknown:
-            raise DataError(
-                f"model spec: unknown feature(s) {unknown}; allowed: {DEFAULT_FEATURES}"
-            )
+            raise DataError(f"model spec: unknown feature(s) {unknown}; allowed: {ALL_FEATURES}")
         return _Encoding(
             numeric=tuple(f for f in self.features if f in NUMERIC_TERMS),
             categorical=tuple(

@@ -33,6 +33,7 @@ import pandas as pd
 from unvote import paths
 from unvote.errors import DataError
 from unvote.forecast import BASELINE_SCENARIO, DEFAULT_SCENARIO
+from unvote.terms import BLOC_LABELS, coefficient_labels
 
 #: A4 portrait, inches.
 A4 = (8.27, 11.69)
@@ -51,18 +52,6 @@ PAGES: tuple[str, ...] = (
     "backtest",
     "model",
 )
-#: Labels of the bloc columns of the features table, as the report prints them.
-BLOC_LABELS: dict[str, str] = {
-    "eu": "European Union",
-    "nato": "NATO",
-    "mnna": "US major non-NATO allies",
-    "cofa": "Free association with the US",
-    "oas": "Organization of American States",
-    "caricom": "CARICOM",
-    "arab_league": "Arab League",
-    "alba": "ALBA (Cuba's alliance)",
-    "csto": "CSTO (Russia's alliance)",
-}
 
 
 @dataclass(frozen=True)
@@ -264,44 +253,6 @@ def describe_scenario(scenario: Mapping, effects: Mapping | None = None) -> list
         shown = ", ".join(f"{level} {100 * p:.0f}%" for level, p in probs.items() if p > 0)
         lines.append(f"Fixed by the user: {iso3}: {shown}.")
     return lines
-
-
-def coefficient_labels(terms) -> dict[str, str]:
-    """Plain-words labels of the model's design terms (see :mod:`unvote.model`)."""
-    words = {
-        "agree_us": "agrees more with the US in GA votes",
-        "agree_rus": "agrees more with Russia in GA votes",
-        "ideal_point": "sits closer to the US overall (ideal point)",
-        "recent_abstain_share": "abstained more in recent embargo votes",
-        "recent_no_share": "voted no more in recent embargo votes",
-        "recent_absent_share": "was absent more in recent embargo votes",
-        "log_years_since_nonyes": "longer since it last voted other than yes",
-        "campaign": "a US campaign year (2017-2019)",
-        "campaign_x_agree_us": "campaign year, per unit of agreement with the US",
-    }
-    labels = {}
-    for term in terms:
-        if term in words:
-            label = words[term]
-            if term not in ("campaign", "campaign_x_agree_us"):
-                label += " (+1 sd)"
-        elif term.startswith("last_vote["):
-            level = term[len("last_vote[") : -1]
-            label = (
-                "no vote on record last year" if level == "none" else f"voted {level} last time"
-            )
-        elif term.startswith("group["):
-            group = term[len("group[") : -1]
-            label = "in no regional group" if group == "none" else f"{group} group"
-            label += " (vs African)"
-        elif term == "cofa":
-            label = "in free association with the US (COFA)"
-        elif term in BLOC_LABELS:
-            label = f"member of {BLOC_LABELS[term]}"
-        else:
-            label = term
-        labels[term] = label
-    return labels
 
 
 # --- pages -------------------------------------------------------------------------------

@@ -8,7 +8,10 @@ simulation from a range ``[low, high]``:
   campaign effect (the drop in the log-probability of yes that the campaign term gives the
   country, so it is scaled by the country's features the way the model learned it);
 - ``anchor = "feature"``: the strength is ``value * feature`` with ``feature`` a share in
-  [0, 1] (e.g. ``ukraine_yes_share``), for arguments without a precedent.
+  [0, 1] (e.g. ``ukraine_yes_share``), for arguments without a precedent. With
+  ``share_by`` (another such feature, e.g. ``ukraine_reach``) the same total,
+  ``value * sum(feature)`` over the members, is shared among them in proportion to
+  ``share_by`` instead: the range says how much the lever moves, ``share_by`` who it moves.
 
 How a strength enters the model's linear predictors is in :func:`unvote.simulate.apply_levers`.
 A user's file may also fix countries in ``[overrides]`` (ISO3 = a vote, or a table of
@@ -39,12 +42,16 @@ LEVER_FEATURES: tuple[str, ...] = (
     "agree_rus",
     "ukraine_yes_share",
     "ukraine_no_share",
+    "ukraine_commitment",
+    "ukraine_reach",
+    "agree_us_admin_pct",
+    "us_lonely_pct",
 )
 #: A strength above this (in log-probability of yes) would mean p_yes falls by e**-10.
 MAX_STRENGTH = 10.0
 
 _TOP_KEYS = ("name", "description", "levers", "overrides")
-_LEVER_KEYS = ("description", "anchor", "feature", "range", "split")
+_LEVER_KEYS = ("description", "anchor", "feature", "share_by", "range", "split")
 _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 _ISO3_RE = re.compile(r"^[A-Z]{3}$")
 
@@ -67,6 +74,9 @@ class Lever:
         Feature column the strength scales with (anchor "feature" only).
     description : str
         What the lever stands for, from the file.
+    share_by : str or None
+        Feature column that shares the lever's total among the states (anchor "feature"
+        only): the total ``value * sum(feature)`` stays, its split follows ``share_by``.
     """
 
     name: str
@@ -76,6 +86,7 @@ class Lever:
     split: tuple[float, float, float]
     feature: str | None = None
     description: str = ""
+    share_by: str | None = None
 
     @property
     def mid(self) -> float:
@@ -113,6 +124,7 @@ class Scenario:
                     "description": lever.description,
                     "anchor": lever.anchor,
                     "feature": lever.feature,
+                    "share_by": lever.share_by,
                     "range": [lever.low, lever.high],
                     "split": dict(zip(NON_YES, lever.split, strict=True)),
                 }
@@ -209,6 +221,15 @@ def _lever(source: str, name: str, raw: Any) -> Lever:
         feature = _string(source, f"{key}.feature", feature)
         if feature not in LEVER_FEATURES:
             raise _fail(source, f"{key}.feature", feature, ", ".join(LEVER_FEATURES))
+    share_by = table.get("share_by")
+    if share_by is not None:
+        if anchor != "feature":
+            raise _fail(
+                source, f"{key}.share_by", share_by, "nothing (only levers with anchor 'feature')"
+            )
+        share_by = _string(source, f"{key}.share_by", share_by)
+        if share_by not in LEVER_FEATURES:
+            raise _fail(source, f"{key}.share_by", share_by, ", ".join(LEVER_FEATURES))
     bounds = table["range"]
     if not isinstance(bounds, list) or len(bounds) != 2:
         raise _fail(source, f"{key}.range", bounds, "a list [low, high] of two numbers")
@@ -220,7 +241,7 @@ def _lever(source: str, name: str, raw: Any) -> Lever:
         source, f"{key}.split", _table(source, f"{key}.split", table["split"]), NON_YES
     )
     description = _string(source, f"{key}.description", table.get("description", ""))
-    return Lever(name, anchor, low, high, split, feature, description)  # type: ignore[arg-type]
+    return Lever(name, anchor, low, high, split, feature, description, share_by)  # type: ignore[arg-type]
 
 
 def _override(source: str, iso3: str, raw: Any) -> tuple[float, float, float, float]:

@@ -197,10 +197,31 @@ def lever_strengths(
                 raise ValueError(f"lever {lever.name!r} needs the model's campaign effect")
             base = campaign
         else:
-            # A country without the feature (no recorded vote behind it) gets no push.
-            base = features[lever.feature].astype(float).fillna(0.0).clip(0.0, 1.0).to_numpy()
+            base = lever_feature(features, lever.feature)
+            if lever.share_by is not None:
+                base = shared_by(base, lever_feature(features, lever.share_by))
         out.append(multiple * base)
     return out
+
+
+def lever_feature(features: pd.DataFrame, name: str) -> np.ndarray:
+    """A lever's feature column as shares in [0, 1]; a country without it gets 0.
+
+    A missing value means no recorded vote behind the feature: no push.
+    """
+    return features[name].astype(float).fillna(0.0).clip(0.0, 1.0).to_numpy()
+
+
+def shared_by(base: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """The total of ``base`` shared among the countries in proportion to ``weights``.
+
+    Returns ``weights * base.sum() / weights.sum()``: same total as ``base``, a country with
+    weight 0 gets nothing; all zeros when no country has weight.
+    """
+    total = float(weights.sum())
+    if total <= 0.0:
+        return np.zeros_like(base)
+    return weights * (float(base.sum()) / total)
 
 
 def apply_levers(
@@ -380,10 +401,24 @@ def odds_to_probs(odds: np.ndarray) -> np.ndarray:
     return np.stack([p_yes, odds[0] * p_yes, odds[1] * p_yes, odds[2] * p_yes])
 
 
+#: Probabilities of a sponsor of the resolution: it votes yes on its own draft.
+SPONSOR_VOTE: tuple[float, float, float, float] = (1.0, 0.0, 0.0, 0.0)
+
+
+def fixed_probabilities(
+    sponsors: tuple[str, ...], overrides: dict[str, tuple[float, ...]]
+) -> dict[str, tuple[float, ...]]:
+    """The countries whose probabilities are fixed: the sponsors (yes), then a user's overrides.
+
+    A user's override of a sponsor wins: it is an explicit assumption of theirs.
+    """
+    return {**{iso3: SPONSOR_VOTE for iso3 in sponsors}, **overrides}
+
+
 def apply_overrides(
     probs: np.ndarray, index: pd.Index, overrides: dict[str, tuple[float, ...]]
 ) -> np.ndarray:
-    """Replace the probabilities ``(4, d, n)`` of overridden countries (a user's assumptions)."""
+    """Replace the probabilities ``(4, d, n)`` of fixed countries (sponsors, a user's overrides)."""
     if not overrides:
         return probs
     out = np.array(probs, copy=True)
@@ -468,6 +503,7 @@ def simulate(
     odds_on: np.ndarray | None = None,
     loadings: np.ndarray | None = None,
     uncertainty: Uncertainty = Uncertainty(),
+    sponsors: tuple[str, ...] = (),
 ) -> Simulation:
     """Simulate ``draws.n_draws`` votes under ``scenario``.
 
@@ -487,6 +523,9 @@ def simulate(
     uncertainty : Uncertainty
         ``effects`` False uses each lever's midpoint; ``shocks`` False drops the shocks.
         (``parameters`` is decided by the caller when building ``odds_off``.)
+    sponsors : tuple of str
+        ISO3 of the resolution's sponsors: they vote yes whatever the levers and shocks
+        (:func:`fixed_probabilities`).
 
     Returns
     -------
@@ -507,7 +546,8 @@ def simulate(
         strengths = lever_strengths(levers, effects, features, campaign)
         strengths = [np.broadcast_to(s, (d, n)) for s in strengths]
         odds = apply_levers(odds, strengths, [lever.split for lever in levers])
-    probs = apply_overrides(odds_to_probs(odds), features.index, scenario.override_map)
+    fixed = fixed_probabilities(sponsors, scenario.override_map)
+    probs = apply_overrides(odds_to_probs(odds), features.index, fixed)
     counts = tally(draw_votes(probs, draws.votes))
     return Simulation(probs=probs.mean(axis=1).T, counts=counts)
 
@@ -526,6 +566,7 @@ def simulate_many(
     loadings: np.ndarray | None = None,
     uncertainty: Uncertainty = Uncertainty(),
     chunk: int = CHUNK,
+    sponsors: tuple[str, ...] = (),
 ) -> list[Simulation]:
     """:func:`simulate` for several scenarios on the same draws, chunk by chunk.
 
@@ -574,6 +615,7 @@ def simulate_many(
                 odds_on=odds_on,
                 loadings=loadings,
                 uncertainty=uncertainty,
+                sponsors=sponsors,
             )
             sums[i] += sim.probs * sub.n_draws
             counts[i].append(sim.counts)
