@@ -369,3 +369,44 @@ def backtest_files(
     result = run_backtest(load_features(features_path), load_embargo_votes(embargo_path))
     write_backtest(result, out_dir)
     return result
+
+
+# --- who departs: ranking checks -------------------------------------------------------------
+#: How many states a ranking check looks at the top of: about the number of states a
+#: reader of the report's country page sees first (it lists 30).
+TOP_RANKED = 25
+
+
+def departure_ranking(
+    score: pd.Series, departed: pd.Series, top: int = TOP_RANKED
+) -> dict[str, float]:
+    """How well ``score`` ranks the states that departed from yes at a vote.
+
+    Parameters
+    ----------
+    score : Series
+        Index ISO3; higher means more likely to depart. Missing scores rank last.
+    departed : Series of bool
+        Index ISO3: the states considered (present at the vote), True for a departure.
+    top : int
+
+    Returns
+    -------
+    dict
+        ``n`` states, ``departures``, ``auc`` (the area under the ROC curve,
+        :func:`sklearn.metrics.roc_auc_score`: the chance that a random departure outranks
+        a random state that stayed; NaN without both kinds), and ``in_top`` (departures
+        among the ``top`` highest scores; ties broken by ISO3 for a fixed answer).
+    """
+    from sklearn.metrics import roc_auc_score
+
+    departed = departed.astype(bool)
+    values = score.reindex(departed.index).astype(float)
+    values = values.fillna(values.min() - 1.0 if values.notna().any() else 0.0)
+    both = departed.any() and not departed.all()
+    auc = float(roc_auc_score(departed.to_numpy(), values.to_numpy())) if both else float("nan")
+    order = pd.DataFrame({"score": values, "iso3": values.index}).sort_values(
+        ["score", "iso3"], ascending=[False, True]
+    )
+    in_top = int(departed.reindex(order.index[:top]).sum())
+    return {"n": len(departed), "departures": int(departed.sum()), "auc": auc, "in_top": in_top}

@@ -25,7 +25,7 @@ import pandas as pd
 
 from unvote.scenario import NON_YES, Lever
 from unvote.simulate import apply_levers, campaign_effect, lever_strengths
-from unvote.terms import describe_driver
+from unvote.terms import describe_driver, short_driver
 
 #: Model terms kept per state and outcome in drivers.csv (the largest by size).
 TOP_TERMS = 5
@@ -214,33 +214,31 @@ def drivers_table(
     return table.iloc[order].reset_index(drop=True)
 
 
-def main_drivers(drivers: pd.DataFrame, countries: pd.DataFrame) -> pd.Series:
-    """Each state's main driver away from yes, in words.
+def main_drivers(drivers: pd.DataFrame, countries: pd.DataFrame) -> pd.DataFrame:
+    """Each state's main driver away from yes.
 
     The model term or lever that accounts for the most points of the state's probability
-    of not voting yes (``not_yes_points``); the sponsor rule for a sponsor; "nothing
-    pushes it from yes" when no driver adds a point.
+    of not voting yes (``not_yes_points``); the sponsor rule for a sponsor; none when no
+    driver adds :data:`MIN_POINTS`.
 
     Returns
     -------
-    Series
-        Index ISO3 (that of ``countries``), the words.
+    DataFrame
+        Index ISO3 (that of ``countries``, in its order): ``term`` (empty when none),
+        ``driver`` (the words of drivers.csv), ``short`` (a few words, for a chart) and
+        ``not_yes_points``.
     """
-    out = {}
-    by_state = dict(tuple(drivers.groupby("iso3", sort=False)))
-    for iso3 in countries["iso3"]:
-        rows = by_state.get(iso3)
-        if rows is None:
-            out[iso3] = "nothing pushes it from yes"
-            continue
-        rule = rows.loc[rows["kind"] == "rule"]
-        if len(rule):
-            out[iso3] = str(rule["driver"].iloc[0])
-            continue
-        points = rows["not_yes_points"].astype(float)
-        if points.max() < MIN_POINTS:
-            out[iso3] = "nothing pushes it from yes"
-        else:
-            best = rows.loc[points.idxmax()]
-            out[iso3] = f"{best['driver']} (+{best['not_yes_points']:.0f} points)"
-    return pd.Series(out, name="main_driver").reindex(countries["iso3"].to_numpy())
+    rows = drivers.loc[drivers["kind"].eq("rule") | drivers["not_yes_points"].ge(MIN_POINTS)]
+    # one row per state: the rule first, then the most points
+    rows = rows.assign(rank=rows["kind"].ne("rule"), points=rows["not_yes_points"].fillna(0.0))
+    best = (
+        rows.sort_values(["iso3", "rank", "points", "term"], ascending=[True, True, False, True])
+        .drop_duplicates("iso3")
+        .set_index("iso3")
+    )
+    out = pd.DataFrame(index=pd.Index(countries["iso3"].to_numpy(), name="iso3"))
+    out["term"] = best["term"].reindex(out.index).fillna("")
+    out["driver"] = best["driver"].reindex(out.index).fillna("nothing pushes it from yes")
+    out["short"] = [short_driver(term) if term else "" for term in out["term"]]
+    out["not_yes_points"] = best["not_yes_points"].reindex(out.index)
+    return out

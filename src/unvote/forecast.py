@@ -18,6 +18,7 @@ whole or not at all.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -314,6 +315,7 @@ def features_as_of(
 def prepare(
     as_of=DEFAULT_AS_OF,
     *,
+    model_features: Sequence[str] | None = None,
     features_path=paths.FEATURES_CSV,
     embargo_path=paths.EMBARGO_VOTES_CSV,
     votes_path=paths.ALL_VOTES_PARQUET,
@@ -342,7 +344,9 @@ def prepare(
     table = training_table(features, embargo)
     train = training_rows(table, target_year)
     train = train.loc[train["as_of"] < as_of]
-    results = VoteChoiceModel().fit(train)
+    results = (
+        VoteChoiceModel() if model_features is None else VoteChoiceModel(model_features)
+    ).fit(train)
     # "off": the target year as the model knows it (a 2017-2019 target keeps its campaign
     # term); "on": the campaign indicator forced on, for levers anchored on it.
     designs = {False: results.design(X), True: results.design(X.assign(campaign=1.0))}
@@ -504,6 +508,7 @@ def run_forecast(
     uncertainty: Uncertainty | None = None,
     baseline: Scenario | str | Path = BASELINE_SCENARIO,
     scenarios_dir: Path | None = None,
+    model_features: Sequence[str] | None = None,
     features_path=paths.FEATURES_CSV,
     embargo_path=paths.EMBARGO_VOTES_CSV,
     votes_path=paths.ALL_VOTES_PARQUET,
@@ -523,6 +528,9 @@ def run_forecast(
         Which sources of uncertainty to draw (for sensitivity runs); default all.
     baseline : Scenario, name or path
         The scenario ``p_yes_baseline`` and the baseline tally come from.
+    model_features : sequence of str, optional
+        The vote-choice model's terms (default :data:`unvote.model.DEFAULT_FEATURES`;
+        :data:`unvote.model.WINDOW_FEATURES` is the specification before issue 8).
 
     Returns
     -------
@@ -534,7 +542,11 @@ def run_forecast(
     uncertainty = Uncertainty() if uncertainty is None else uncertainty
     with single_threaded_blas():
         context = prepare(
-            as_of, features_path=features_path, embargo_path=embargo_path, votes_path=votes_path
+            as_of,
+            model_features=model_features,
+            features_path=features_path,
+            embargo_path=embargo_path,
+            votes_path=votes_path,
         )
         sim, base = evaluate(context, [scenario, baseline], draws, seed, uncertainty)
         levers = lever_effects(context, scenario)

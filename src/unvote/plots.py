@@ -438,7 +438,13 @@ def plot_tally_distribution(
     return fig
 
 
-def plot_not_yes(countries: pd.DataFrame, *, n: int = 30, ax: Axes | None = None) -> Figure:
+def plot_not_yes(
+    countries: pd.DataFrame,
+    *,
+    n: int = 30,
+    drivers: pd.Series | None = None,
+    ax: Axes | None = None,
+) -> Figure:
     """The countries most likely not to vote yes, as stacked probability bars.
 
     Parameters
@@ -448,12 +454,15 @@ def plot_not_yes(countries: pd.DataFrame, *, n: int = 30, ax: Axes | None = None
         p_yes_baseline.
     n : int
         How many countries to show.
+    drivers : Series, optional
+        Index ISO3: each country's main driver in a few words
+        (:func:`unvote.explain.main_drivers`' ``short``), written in a column on the right.
 
     Returns
     -------
     Figure
         Bars of p_abstain + p_no + p_absent, a black tick at the baseline's 1 - p_yes,
-        and the country's last vote written on the right.
+        and the country's last vote (and main driver) written on the right.
     """
 
     top = countries.assign(p_not=1.0 - countries["p_yes"]).nlargest(n, "p_not")
@@ -470,6 +479,9 @@ def plot_not_yes(countries: pd.DataFrame, *, n: int = 30, ax: Axes | None = None
         last = list(top["last_vote"].astype("string").fillna("none"))
         colors = [TEXT_COLORS.get(vote, "0.3") if vote != "yes" else "0.3" for vote in last]
         _right_column(ax, y, last, "last\nvote", colors=colors, pad=6)
+        if drivers is not None:
+            words = [str(drivers.get(iso3, "")) for iso3 in top["iso3"]]
+            _right_column(ax, y, words, "main driver", pad=48)
         ax.set_yticks(y, top["country"])
         ax.set_ylim(-0.6, len(top) - 0.4)
         top_p = float(max(left.max(), baseline.max()))

@@ -76,6 +76,8 @@ class ReportData:
         The backtest's predictions.csv and scores.csv.
     coefficients : pandas.DataFrame or None
         ``VoteChoiceResults.summary()`` of the model the forecast used (forecast.json).
+    drivers : pandas.DataFrame or None
+        drivers.csv of the forecast (:func:`unvote.explain.drivers_table`).
     """
 
     forecast: dict
@@ -87,6 +89,7 @@ class ReportData:
     predictions: pd.DataFrame | None = None
     scores: pd.DataFrame | None = None
     coefficients: pd.DataFrame | None = None
+    drivers: pd.DataFrame | None = None
 
     @property
     def scenario_name(self) -> str:
@@ -550,7 +553,14 @@ def _draw_tally(data: ReportData, body):
 def _draw_countries(data: ReportData, body):
     from unvote.plots import plot_not_yes
 
-    return plot_not_yes(data.countries, n=30, ax=None if body is None else body.subplots())
+    short = None
+    if data.drivers is not None:
+        from unvote.explain import main_drivers
+
+        short = main_drivers(data.drivers, data.countries)["short"]
+    return plot_not_yes(
+        data.countries, n=30, drivers=short, ax=None if body is None else body.subplots()
+    )
 
 
 def _draw_map(data: ReportData, body):
@@ -697,10 +707,13 @@ def _page_words(data: ReportData) -> dict[str, tuple[str, str, str]]:
             "Who might not vote yes",
             f"The 30 member states most likely not to vote yes under '{name}'. Each bar "
             "adds the probabilities of abstaining, voting no and not voting; the black "
-            "tick is the same country with no campaign. On the right, its vote last time.",
+            "tick is the same country with no campaign. On the right, its vote last time "
+            "and its main driver: the part of the model or the scenario that accounts for "
+            "the most of its chance of not voting yes.",
             "A probability of 30% means: in about 3 of 10 simulated votes this country "
             "did not vote yes. The other members are less likely still not to vote yes; the "
-            "full list is in country_forecast.csv.",
+            "full list is in country_forecast.csv, and what moves each state in drivers.csv "
+            "(or `unvote explain ISO3`).",
         ),
         "map": (
             "The map: each member's probability of voting yes",
@@ -834,7 +847,12 @@ def write_report(data: ReportData, out_dir: str | Path) -> list[Path]:
 
 
 # --- inputs: load, and rebuild what is missing or stale ----------------------------------
-FORECAST_FILES: tuple[str, ...] = ("country_forecast.csv", "tally.csv", "forecast.json")
+FORECAST_FILES: tuple[str, ...] = (
+    "country_forecast.csv",
+    "tally.csv",
+    "forecast.json",
+    "drivers.csv",
+)
 BACKTEST_FILES: tuple[str, ...] = ("predictions.csv", "scores.csv")
 
 
@@ -915,6 +933,7 @@ def load_report_data(
         predictions=predictions,
         scores=scores,
         coefficients=coefficients,
+        drivers=pd.read_csv(forecast_dir / "drivers.csv", keep_default_na=False, na_values=[""]),
     )
 
 

@@ -143,3 +143,38 @@ def describe_driver(term: str, value: float | None) -> str:
         ),
     }
     return by_value.get(term, f"{TERM_WORDS.get(term, term)}: {v:.3g}")
+
+
+#: Short names of the terms, for a column of a chart (the report's country page).
+SHORT_WORDS: dict[str, str] = {
+    "agree_us": "agreement with the US (365 days)",
+    "agree_rus": "agreement with Russia",
+    "ideal_point": "ideal point near the US",
+    "recent_abstain_share": "recent abstentions",
+    "recent_no_share": "recent no votes",
+    "recent_absent_share": "recent absences",
+    "log_years_since_nonyes": "a recent vote other than yes",
+    "agree_us_admin_pct": "alignment with the US administration",
+    "us_lonely_pct": "sides with a lonely US",
+    "precedent_departure": "answers to earlier US campaigns",
+    "sponsor": "sponsor of the resolution",
+    "lever:pressure": "US pressure (scenario)",
+    "lever:ukraine": "Ukraine argument (scenario)",
+}
+
+
+def short_driver(term: str) -> str:
+    """A term or lever (``lever:<name>``) in a few words, e.g. ``"voted no last time"``."""
+    if term in SHORT_WORDS:
+        return SHORT_WORDS[term]
+    if term.startswith("lever:"):
+        return f"{term[len('lever:') :]} (scenario)"
+    if term.startswith("last_vote["):
+        level = term[len("last_vote[") : -1]
+        return "not a member last time" if level == "none" else f"voted {level} last time"
+    if term.startswith("group["):
+        group = term[len("group[") : -1]
+        return "no regional group" if group == "none" else f"{group} group"
+    if term in BLOC_LABELS:
+        return BLOC_LABELS[term]
+    return term
