@@ -15,9 +15,11 @@ administration took office (:func:`administration_start`), dated strictly before
 - ``agree_us_admin_pct`` and ``us_lonely_pct``: the two as percentile ranks among the
   members of the as-of date (``rank(pct=True)``, ties averaged, in (0, 1], NaN kept).
   Why a rank: raw agreement with the United States in 2025 sits far below that of any
-  earlier year (``benchmarks/administration_alignment.py`` prints the medians), so a model
-  fitted on 1993-2024 could not read a raw 2025 value; the rank asks only where a state
-  stands relative to the others, which is comparable across years.
+  earlier year (median across members 0.08 as of 2025-10-01, against 0.17 to 0.43 before
+  the embargo votes of 1992-2024; ``benchmarks/administration_alignment.py`` prints them),
+  so a model fitted on 1993-2024 could not read a raw 2025 value: it would extrapolate.
+  The rank asks only where a state stands relative to the others, which is comparable
+  across years.
 
 Fallback: right after an inauguration the span holds few roll calls (the General Assembly
 votes mostly from October to December), and percentile ranks over a handful of roll calls
@@ -62,21 +64,23 @@ ADMINISTRATION_STARTS: tuple[pd.Timestamp, ...] = tuple(
 )
 
 #: The US is "nearly alone" on a roll call when at most this many other members cast its
-#: vote. Why 8: on the 1,863 roll calls of 1989 to September 2025 where the US voted no
-#: with 1 to 8 others, 69-90% of those others (per count) are the same seven states:
-#: Israel, Micronesia, the Marshall Islands, Palau, Nauru, Canada and Australia (the
-#: "US + Israel + Pacific states" votes, 70% of the US's no votes). With 9 or more, that
-#: share drops to 23-38%: EU members join, a Western-minority vote of another kind. The
-#: break is the same on 1989-2016 alone (74% at 8, 25% at 9). On the yes side the US is
-#: never nearly alone (fewest others: 13, once). Re-run: benchmarks/administration_alignment.py.
+#: vote. Why 8: on the roll calls of 1989 to September 2025 where the US voted no with at
+#: most 8 others (70% of its 1,863 no votes), 54-90% of those others (for each count 1-8)
+#: are the same seven states: Israel, Micronesia, the Marshall Islands, Palau, Nauru,
+#: Canada and Australia (the "US + Israel + Pacific states" votes; most of the rest are the
+#: UK and France). With 9 to 15 others that share falls to 13-38%: EU members join, a
+#: Western-minority vote of another kind. The break is the same on 1989-2016 alone (74% at
+#: 8, 25% at 9). On the yes side the US is never nearly alone (fewest others: 13, once).
+#: Table 2 of benchmarks/administration_alignment.py.
 NEARLY_ALONE_MAX = 8
 
 #: Fewer roll calls than this since the inauguration: fall back to the 365-day window.
 #: Why 30: over the first year of the administrations 1989-2021, the rank correlation
 #: (Spearman, across members) of agreement with the US over the first n roll calls after
-#: the inauguration with that over the whole first year has a median of 0.83 at n = 15,
-#: 0.88 at 20, 0.90 at 25 and 30, 0.92 at 40: 30 is the smallest of these where it
-#: reaches 0.9 in the median and at least 0.88 in every administration.
+#: the inauguration with that over the whole first year has a median of 0.830 at n = 15,
+#: 0.876 at 20, 0.897 at 25, 0.904 at 30, 0.915 at 40: 30 is the smallest of these where it
+#: reaches 0.9 in the median (and it is at least 0.880 in every administration). Table 3 of
+#: benchmarks/administration_alignment.py.
 MIN_ROLLCALLS = 30
 
 
