@@ -3,7 +3,7 @@
 Reads ``data/interim/votes.parquet`` and ``data/processed/embargo_votes.csv`` (build them
 with ``make data``) and prints three tables:
 
-1. For the day before each embargo vote 2017-2024 and for the forecast date 2025-10-01:
+1. For the day before each embargo vote 2017-2024 and for the forecast date (2025-10-01):
    the administration's start, the roll calls since it, whether the 365-day fallback
    applied, the roll calls used, the nearly-alone ones among them, and the median raw
    agreement with the US (``agree_us_admin``) across members, beside the median 365-day
@@ -37,10 +37,10 @@ from unvote.administration import (
     nearly_alone,
 )
 from unvote.countries import members_on
+from unvote.features import FORECAST_AS_OF
 from unvote.idealpoints import vote_matrix
 from unvote.rollcalls import agreement, votes_before, window
 
-FORECAST_AS_OF = pd.Timestamp("2025-10-01")
 #: The seven states that side with the US when it is nearly alone (table 2).
 CORE = ("ISR", "FSM", "MHL", "PLW", "NRU", "CAN", "AUS")
 FIRST_N = (10, 15, 20, 25, 30, 40, 60)
