@@ -34,6 +34,7 @@ import pandas as pd
 from threadpoolctl import threadpool_limits
 
 from unvote import countries, paths
+from unvote.administration import administration_alignment
 from unvote.dates import CUTOFF
 from unvote.errors import DataError
 from unvote.idealpoints import fit_ideal_points, vote_matrix
@@ -41,9 +42,18 @@ from unvote.rollcalls import WINDOW_DAYS, agreement, votes_before, window
 from unvote.votes import VOTE_LEVELS
 
 #: Bump when a definition changes: it is part of the cache key.
-FEATURES_VERSION = "2"
+FEATURES_VERSION = "3"
 IDEAL_POINT_DECIMALS = 4
 US, RUSSIA = "USA", "RUS"
+#: Columns of :func:`unvote.administration.administration_alignment` in the table.
+ADMINISTRATION_COLUMNS: tuple[str, ...] = (
+    "agree_us_admin",
+    "n_common_us_admin",
+    "us_lonely_share",
+    "n_us_lonely",
+    "agree_us_admin_pct",
+    "us_lonely_pct",
+)
 #: Number of past embargo votes summarised in ``recent_*``.
 RECENT_VOTES = 5
 UKRAINE_PREFIX = "A/RES/ES-11/"
@@ -196,6 +206,10 @@ def build_features(
     ideal = fit_ideal_points(matrix, positive=US)
     out["ideal_point"] = ideal["ideal_point"].reindex(index)
     out["n_window_votes"] = ideal["n_votes"].reindex(index).fillna(0).astype(int)
+
+    admin = administration_alignment(votes, as_of, members=list(index))
+    for col in ADMINISTRATION_COLUMNS:
+        out[col] = admin[col].reindex(index)
 
     ukraine = ukraine_stance(votes, as_of).reindex(index)
     out["ukraine_yes_share"] = ukraine["ukraine_yes_share"].astype(float)
