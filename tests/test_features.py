@@ -20,6 +20,7 @@ from unvote.features import (
     write_features,
 )
 from unvote.idealpoints import vote_matrix
+from unvote.precedents import precedents
 from unvote.votes import VOTE_DTYPE
 
 MEMBERS = ["AAA", "BBB", "CCC", "RUS", "USA"]
@@ -81,9 +82,20 @@ def votes(embargo) -> pd.DataFrame:
     return pd.concat([_tidy(ROLL_CALLS), emb], ignore_index=True)
 
 
+#: No open US campaign in these votes (tests/test_precedents.py covers them).
+NO_PRECEDENTS = precedents().iloc[0:0]
+
+
 def _features(votes, embargo, as_of, **kwargs):
     return build_features(
-        votes, embargo, as_of, members=MEMBERS, groups=GROUPS, blocs=BLOCS, **kwargs
+        votes,
+        embargo,
+        as_of,
+        members=MEMBERS,
+        groups=GROUPS,
+        blocs=BLOCS,
+        precedents=NO_PRECEDENTS,
+        **kwargs,
     )
 
 
@@ -184,7 +196,13 @@ def test_window_limits_agreement(votes, embargo):
 
 def test_member_in_no_group(votes, embargo):
     out = build_features(
-        votes, embargo, "2023-10-31", members=MEMBERS, groups=GROUPS.drop("AAA"), blocs=BLOCS
+        votes,
+        embargo,
+        "2023-10-31",
+        members=MEMBERS,
+        groups=GROUPS.drop("AAA"),
+        blocs=BLOCS,
+        precedents=NO_PRECEDENTS,
     )
     assert out.loc["AAA", "group"] == "none"
     assert out.loc["BBB", "group"] == "Asia-Pacific"
@@ -198,6 +216,7 @@ def test_table_round_trips_through_csv(votes, embargo, tmp_path):
         forecast_members=MEMBERS,
         groups=lambda _: GROUPS,
         blocs=lambda _: BLOCS,
+        precedents=NO_PRECEDENTS,
     )
     assert table.groupby("year").size().to_dict() == {2020: 5, 2021: 5, 2022: 5, 2023: 5, 2025: 5}
     assert list(table.columns[:3]) == ["as_of", "year", "iso3"]

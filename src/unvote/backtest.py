@@ -405,8 +405,7 @@ def departure_ranking(
     values = values.fillna(values.min() - 1.0 if values.notna().any() else 0.0)
     both = departed.any() and not departed.all()
     auc = float(roc_auc_score(departed.to_numpy(), values.to_numpy())) if both else float("nan")
-    order = pd.DataFrame({"score": values, "iso3": values.index}).sort_values(
-        ["score", "iso3"], ascending=[False, True]
-    )
-    in_top = int(departed.reindex(order.index[:top]).sum())
+    order = pd.DataFrame({"score": values.to_numpy(), "state": values.index.to_numpy()})
+    order = order.sort_values(["score", "state"], ascending=[False, True])
+    in_top = int(departed.reindex(order["state"].iloc[:top]).sum())
     return {"n": len(departed), "departures": int(departed.sum()), "auc": auc, "in_top": in_top}

@@ -38,6 +38,7 @@ from unvote.administration import administration_alignment
 from unvote.dates import CUTOFF
 from unvote.errors import DataError
 from unvote.idealpoints import fit_ideal_points, vote_matrix
+from unvote.precedents import precedent_response
 from unvote.rollcalls import WINDOW_DAYS, agreement, votes_before, window
 from unvote.votes import VOTE_LEVELS
 
@@ -53,6 +54,12 @@ ADMINISTRATION_COLUMNS: tuple[str, ...] = (
     "n_us_lonely",
     "agree_us_admin_pct",
     "us_lonely_pct",
+)
+#: Columns of :func:`unvote.precedents.precedent_response` in the table.
+PRECEDENT_COLUMNS: tuple[str, ...] = (
+    "precedent_departure",
+    "n_precedents",
+    "precedent_departure_max",
 )
 #: Number of past embargo votes summarised in ``recent_*``.
 RECENT_VOTES = 5
@@ -159,6 +166,7 @@ def build_features(
     members: Sequence[str] | None = None,
     groups: pd.Series | None = None,
     blocs: pd.DataFrame | None = None,
+    precedents: pd.DataFrame | None = None,
     window_days: int = WINDOW_DAYS,
 ) -> pd.DataFrame:
     """Features of every member state as of ``as_of``, from votes strictly before it.
@@ -176,6 +184,9 @@ def build_features(
         ISO3 -> regional group; default ``unvote.countries.regional_groups(as_of)``.
     blocs : DataFrame, optional
         Index ISO3, one boolean column per bloc; default ``unvote.countries.blocs(as_of)``.
+    precedents : DataFrame, optional
+        The open US campaigns to read answers from; default
+        :func:`unvote.precedents.precedents` (the facts table).
     window_days : int
         Days of roll calls behind agreement and ideal points.
 
@@ -210,6 +221,10 @@ def build_features(
     admin = administration_alignment(votes, as_of, members=list(index))
     for col in ADMINISTRATION_COLUMNS:
         out[col] = admin[col].reindex(index)
+
+    response = precedent_response(votes, as_of, members=list(index), table=precedents)
+    for col in PRECEDENT_COLUMNS:
+        out[col] = response[col].reindex(index)
 
     ukraine = ukraine_stance(votes, as_of).reindex(index)
     out["ukraine_yes_share"] = ukraine["ukraine_yes_share"].astype(float)
@@ -261,6 +276,7 @@ def build_features_table(
     forecast_members: Sequence[str] | None = None,
     groups=None,
     blocs=None,
+    precedents: pd.DataFrame | None = None,
     window_days: int = WINDOW_DAYS,
     progress: Callable[[str], None] | None = None,
 ) -> pd.DataFrame:
@@ -307,6 +323,7 @@ def build_features_table(
                 members=members,
                 groups=groups(as_of),
                 blocs=blocs(as_of),
+                precedents=precedents,
                 window_days=window_days,
             )
             feats.insert(0, "year", int(year))
