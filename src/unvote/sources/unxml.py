@@ -10,8 +10,8 @@ Resolutions adopted without a vote have empty lists and give no rows.
 from __future__ import annotations
 
 import json
-import re
 import os
+import re
 import sys
 from pathlib import Path
 
