@@ -24,14 +24,14 @@ from pathlib import Path
 import pandas as pd
 
 from unvote import paths
-from unvote.atomic import atomic_dir, atomic_path, write_csv
+from unvote.atomic import atomic_dir, write_csv
 from unvote.dates import CUTOFF
 from unvote.errors import DataError
 from unvote.sources import finish, vote_differences
 from unvote.sources.emergency import read_emergency_dir
 from unvote.sources.ga_scrape import read_ga_scrape_dir
 from unvote.sources.undl import read_undl_dir
-from unvote.sources.unxml import read_unxml_dir
+from unvote.sources.unxml import SPONSOR_COLUMNS, read_unxml_dir, read_unxml_sponsors_dir
 
 EMBARGO_TITLE = (
     "Necessity of ending the economic, commercial and financial embargo imposed by the "
@@ -274,8 +274,9 @@ def build_all(
 ) -> dict[str, Path]:
     """Read the raw files and write the processed and interim tables.
 
-    Writes ``out_dir/embargo_votes.csv``, ``out_dir/countries.csv`` and
-    ``interim_dir/votes.parquet``. Everything is computed before anything is written,
+    Writes ``out_dir/embargo_votes.csv``, ``out_dir/countries.csv``,
+    ``interim_dir/votes.parquet`` and ``interim_dir/sponsors.parquet`` (the sponsors of the
+    ``unxml`` extracts' resolutions; no rows without that folder). Everything is computed before anything is written,
     and each file is written whole or not at all, so bad input leaves them untouched.
 
     Parameters
@@ -294,7 +295,7 @@ def build_all(
     Returns
     -------
     dict of str -> Path
-        ``embargo_votes``, ``countries`` and ``votes`` -> the files written.
+        ``embargo_votes``, ``countries``, ``votes`` and ``sponsors`` -> the files written.
     """
     from unvote.countries import countries_table
 
@@ -307,6 +308,13 @@ def build_all(
         votes, left_out = votes.loc[~late].reset_index(drop=True), votes.loc[late]
         embargo = embargo_votes(votes, cutoff=until)
         countries = countries_table()
+        unxml = Path(raw_dir) / "unxml"
+        sponsors = (
+            read_unxml_sponsors_dir(unxml)
+            if unxml.is_dir()
+            else pd.DataFrame(columns=list(SPONSOR_COLUMNS))
+        )
+        sponsors = sponsors.loc[pd.to_datetime(sponsors["date"]) < until]
     if progress:
         _say_left_out(left_out, until)
     with _step(f"writing {len(votes):,} votes and the processed tables", progress):
@@ -314,9 +322,11 @@ def build_all(
             "embargo_votes": out_dir / paths.EMBARGO_VOTES_CSV.name,
             "countries": out_dir / paths.COUNTRIES_CSV.name,
             "votes": interim_dir / paths.ALL_VOTES_PARQUET.name,
+            "sponsors": interim_dir / paths.SPONSORS_PARQUET.name,
         }
-        with atomic_path(written["votes"]) as tmp:
-            votes.to_parquet(tmp, index=False)
+        with atomic_dir(interim_dir) as tmp:
+            votes.to_parquet(tmp / written["votes"].name, index=False)
+            sponsors.to_parquet(tmp / written["sponsors"].name, index=False)
         with atomic_dir(out_dir) as tmp:
             write_csv(tmp / written["embargo_votes"].name, embargo)
             write_csv(tmp / written["countries"].name, countries)

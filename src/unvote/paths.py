@@ -29,3 +29,5 @@ COUNTRIES_CSV: Path = PROCESSED_DIR / "countries.csv"
 FEATURES_CSV: Path = PROCESSED_DIR / "features.csv"
 #: Every recorded GA roll call, one row per member per vote (about a million rows).
 ALL_VOTES_PARQUET: Path = INTERIM_DIR / "votes.parquet"
+#: Sponsors and co-sponsors of the resolutions of the Secretariat's extracts (sessions 74 on).
+SPONSORS_PARQUET: Path = INTERIM_DIR / "sponsors.parquet"
