@@ -117,7 +117,7 @@ def lever_contributions(
     p_yes = 1.0 / (1.0 + odds_off.sum(axis=0))
     frames = []
     for lever in levers:
-        strength = lever_strengths((lever,), None, features, campaign)
+        strength = lever_strengths((lever,), None, features, campaign, odds_off)
         moved = 1.0 / (1.0 + apply_levers(odds_off, strength, [lever.split]).sum(axis=0))
         with np.errstate(divide="ignore"):
             effect = np.log(moved / (1.0 - moved)) - np.log(p_yes / (1.0 - p_yes))

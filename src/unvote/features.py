@@ -40,6 +40,9 @@ from unvote.errors import DataError
 from unvote.idealpoints import fit_ideal_points, vote_matrix
 from unvote.precedents import precedent_response
 from unvote.rollcalls import WINDOW_DAYS, agreement, votes_before, window
+from unvote.sources.unxml import SPONSOR_COLUMNS
+from unvote.susceptibility import us_susceptibility
+from unvote.ukraine import ukraine_reach
 from unvote.votes import VOTE_LEVELS
 
 #: Bump when a definition changes: it is part of the cache key.
@@ -54,6 +57,18 @@ ADMINISTRATION_COLUMNS: tuple[str, ...] = (
     "n_us_lonely",
     "agree_us_admin_pct",
     "us_lonely_pct",
+)
+#: Columns of :func:`unvote.ukraine.ukraine_reach` in the table.
+UKRAINE_REACH_COLUMNS: tuple[str, ...] = (
+    "ukraine_commitment",
+    "n_ukraine_rollcalls",
+    "ukraine_sponsorship",
+    "n_sponsor_records",
+    "former_soviet_bloc",
+    "borders_russia",
+    "km_to_russia",
+    "russia_proximity",
+    "ukraine_reach",
 )
 #: Columns of :func:`unvote.precedents.precedent_response` in the table.
 PRECEDENT_COLUMNS: tuple[str, ...] = (
@@ -167,6 +182,7 @@ def build_features(
     groups: pd.Series | None = None,
     blocs: pd.DataFrame | None = None,
     precedents: pd.DataFrame | None = None,
+    sponsors: pd.DataFrame | None = None,
     window_days: int = WINDOW_DAYS,
 ) -> pd.DataFrame:
     """Features of every member state as of ``as_of``, from votes strictly before it.
@@ -187,6 +203,9 @@ def build_features(
     precedents : DataFrame, optional
         The open US campaigns to read answers from; default
         :func:`unvote.precedents.precedents` (the facts table).
+    sponsors : DataFrame, optional
+        The sponsors table (``resolution, date, iso3, kind``, ``unvote data build``);
+        default none (no state sponsored anything).
     window_days : int
         Days of roll calls behind agreement and ideal points.
 
@@ -200,6 +219,8 @@ def build_features(
         member in no regional group) and the bloc booleans.
     """
     as_of = pd.Timestamp(as_of)
+    if sponsors is None:
+        sponsors = pd.DataFrame(columns=list(SPONSOR_COLUMNS))
     if members is None:
         members = countries.members_on(as_of)
     if groups is None:
@@ -226,6 +247,10 @@ def build_features(
     for col in PRECEDENT_COLUMNS:
         out[col] = response[col].reindex(index)
 
+    reach = ukraine_reach(votes, sponsors, as_of, list(index))
+    for col in UKRAINE_REACH_COLUMNS:
+        out[col] = reach[col].reindex(index)
+
     ukraine = ukraine_stance(votes, as_of).reindex(index)
     out["ukraine_yes_share"] = ukraine["ukraine_yes_share"].astype(float)
     out["ukraine_no_share"] = ukraine["ukraine_no_share"].astype(float)
@@ -243,7 +268,7 @@ def build_features(
     bloc_table = blocs.reindex(index).fillna(False).astype(bool)
     for col in sorted(bloc_table.columns):
         out[str(col)] = bloc_table[col]
-    return out
+    return us_susceptibility(out)
 
 
 def feature_dates(embargo: pd.DataFrame, forecast_as_of=FORECAST_AS_OF) -> pd.DataFrame:
@@ -277,6 +302,7 @@ def build_features_table(
     groups=None,
     blocs=None,
     precedents: pd.DataFrame | None = None,
+    sponsors: pd.DataFrame | None = None,
     window_days: int = WINDOW_DAYS,
     progress: Callable[[str], None] | None = None,
 ) -> pd.DataFrame:
@@ -324,6 +350,7 @@ def build_features_table(
                 groups=groups(as_of),
                 blocs=blocs(as_of),
                 precedents=precedents,
+                sponsors=sponsors,
                 window_days=window_days,
             )
             feats.insert(0, "year", int(year))
@@ -408,7 +435,8 @@ def cached_features_table(
             f"{votes_path}: not found; run `make data` (unvote data build) to build the "
             "roll-call table first"
         )
-    key = data_key(votes_path, embargo_path, countries_path)
+    sponsors_path = Path(votes_path).with_name(paths.SPONSORS_PARQUET.name)
+    key = data_key(votes_path, embargo_path, countries_path, sponsors_path)
     cache = Path(cache_dir) / f"features-{key}.parquet"
     if cache.exists():
         table = pd.read_parquet(cache)
@@ -418,7 +446,8 @@ def cached_features_table(
 
     votes = load_all_votes(votes_path)
     embargo = load_embargo_votes(embargo_path)
-    table = build_features_table(votes, embargo, progress=progress)
+    sponsors = pd.read_parquet(sponsors_path) if sponsors_path.exists() else None
+    table = build_features_table(votes, embargo, sponsors=sponsors, progress=progress)
     for stale in Path(cache_dir).glob("features-*.parquet"):
         stale.unlink()  # built from other data: never read again
     with atomic_path(cache) as tmp:

@@ -459,7 +459,7 @@ def lever_effects(context: Context, scenario: Scenario) -> pd.DataFrame:
         lost = {}
         for end, value in (("low", lever.low), ("mid", lever.mid), ("high", lever.high)):
             fixed = replace(lever, low=value, high=value)
-            strength = lever_strengths((fixed,), None, context.features, campaign)
+            strength = lever_strengths((fixed,), None, context.features, campaign, off)
             odds = apply_levers(off, strength, [lever.split])
             lost[end] = float(((base_yes - 1.0 / (1.0 + odds.sum(axis=0))) * movable).sum())
         rows[lever.name] = lost

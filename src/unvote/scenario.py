@@ -6,7 +6,8 @@ simulation from a range ``[low, high]``:
 
 - ``anchor = "campaign"``: the strength is a multiple of the model's fitted 2017-2019
   campaign effect (the drop in the log-probability of yes that the campaign term gives the
-  country, so it is scaled by the country's features the way the model learned it);
+  country, so it is scaled by the country's features the way the model learned it; with
+  ``share_by``, its total over the members is shared as below);
 - ``anchor = "feature"``: the strength is ``value * feature`` with ``feature`` a share in
   [0, 1] (e.g. ``ukraine_yes_share``), for arguments without a precedent. With
   ``share_by`` (another such feature, e.g. ``ukraine_reach``) the same total,
@@ -46,6 +47,7 @@ LEVER_FEATURES: tuple[str, ...] = (
     "ukraine_reach",
     "agree_us_admin_pct",
     "us_lonely_pct",
+    "us_susceptibility",
 )
 #: A strength above this (in log-probability of yes) would mean p_yes falls by e**-10.
 MAX_STRENGTH = 10.0
@@ -75,8 +77,9 @@ class Lever:
     description : str
         What the lever stands for, from the file.
     share_by : str or None
-        Feature column that shares the lever's total among the states (anchor "feature"
-        only): the total ``value * sum(feature)`` stays, its split follows ``share_by``.
+        Feature column that shares the lever's total among the states: the total over the
+        members (``value * sum(feature)``, or the multiple of the summed campaign effect)
+        stays, its split follows ``share_by``.
     """
 
     name: str
@@ -223,10 +226,6 @@ def _lever(source: str, name: str, raw: Any) -> Lever:
             raise _fail(source, f"{key}.feature", feature, ", ".join(LEVER_FEATURES))
     share_by = table.get("share_by")
     if share_by is not None:
-        if anchor != "feature":
-            raise _fail(
-                source, f"{key}.share_by", share_by, "nothing (only levers with anchor 'feature')"
-            )
         share_by = _string(source, f"{key}.share_by", share_by)
         if share_by not in LEVER_FEATURES:
             raise _fail(source, f"{key}.share_by", share_by, ", ".join(LEVER_FEATURES))

@@ -169,6 +169,7 @@ def lever_strengths(
     effects: np.ndarray | None,
     features: pd.DataFrame,
     campaign: np.ndarray | None,
+    odds: np.ndarray | None = None,
 ) -> list[np.ndarray]:
     """Each lever's strength per simulation and country, in log-probability of yes.
 
@@ -180,6 +181,9 @@ def lever_strengths(
         One row per country (n rows), with the lever features.
     campaign : ndarray (n,) or (d, n), or None
         :func:`campaign_effect`; needed by levers anchored on the campaign.
+    odds : ndarray (3, n) or (3, d, n), or None
+        The odds the levers act on (:func:`to_odds`); needed by levers with ``share_by``
+        (:func:`share_votes`).
 
     Returns
     -------
@@ -198,9 +202,13 @@ def lever_strengths(
             base = campaign
         else:
             base = lever_feature(features, lever.feature)
-            if lever.share_by is not None:
-                base = shared_by(base, lever_feature(features, lever.share_by))
-        out.append(multiple * base)
+        strength = multiple * base
+        if lever.share_by is not None:
+            if odds is None:
+                raise ValueError(f"lever {lever.name!r} shares its total: it needs the odds")
+            p_yes = 1.0 / (1.0 + odds[0] + odds[1] + odds[2])
+            strength = share_votes(strength, p_yes, lever_feature(features, lever.share_by))
+        out.append(strength)
     return out
 
 
@@ -212,16 +220,42 @@ def lever_feature(features: pd.DataFrame, name: str) -> np.ndarray:
     return features[name].astype(float).fillna(0.0).clip(0.0, 1.0).to_numpy()
 
 
-def shared_by(base: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """The total of ``base`` shared among the countries in proportion to ``weights``.
+#: Newton steps of :func:`share_votes`: from the linear start they climb monotonically.
+_SHARE_STEPS = 30
 
-    Returns ``weights * base.sum() / weights.sum()``: same total as ``base``, a country with
-    weight 0 gets nothing; all zeros when no country has weight.
+
+def share_votes(strength: np.ndarray, p_yes: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Strengths that remove the same expected yes votes as ``strength``, shared by ``weights``.
+
+    With ``V = sum_i p_yes_i (1 - exp(-strength_i))`` the expected yes votes the lever
+    removes as written (per simulation: the sum runs over the countries, the last axis),
+    the result is ``lam * weights`` with ``lam >= 0`` solving
+    ``sum_i p_yes_i (1 - exp(-lam * weights_i)) = V``: the lever moves as many votes in
+    all, taken from each state in proportion to its weight (at small strengths; a state's
+    loss saturates at its p_yes). When ``V`` is more than the weighted states can give
+    (their whole p_yes), they give all of it. No weight anywhere: no push.
+
+    Parameters
+    ----------
+    strength : ndarray (n,) or (d, n), >= 0
+    p_yes : ndarray (n,) or (d, n)
+    weights : ndarray (n,), >= 0
+
+    Returns
+    -------
+    ndarray, the broadcast shape of ``strength`` and ``p_yes``
     """
-    total = float(weights.sum())
-    if total <= 0.0:
-        return np.zeros_like(base)
-    return weights * (float(base.sum()) / total)
+    strength, p_yes = np.broadcast_arrays(np.asarray(strength, float), np.asarray(p_yes, float))
+    votes = (p_yes * -np.expm1(-strength)).sum(axis=-1, keepdims=True)
+    slope = (p_yes * weights).sum(axis=-1, keepdims=True)  # d/dlam at lam = 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        lam = np.where(slope > 0, votes / slope, 0.0)  # f is concave: a start from below
+        for _ in range(_SHARE_STEPS):
+            decay = np.exp(-lam * weights)
+            gap = votes - (p_yes * (1.0 - decay)).sum(axis=-1, keepdims=True)
+            grad = (p_yes * weights * decay).sum(axis=-1, keepdims=True)
+            lam = np.where(grad > 1e-12, lam + np.maximum(gap, 0.0) / grad, lam)
+    return np.where(slope > 0, lam, 0.0) * weights
 
 
 def apply_levers(
@@ -543,7 +577,7 @@ def simulate(
     if levers:
         campaign = None if odds_on is None else campaign_effect(odds_off, odds_on)
         effects = draws.effects if uncertainty.effects else None
-        strengths = lever_strengths(levers, effects, features, campaign)
+        strengths = lever_strengths(levers, effects, features, campaign, odds)
         strengths = [np.broadcast_to(s, (d, n)) for s in strengths]
         odds = apply_levers(odds, strengths, [lever.split for lever in levers])
     fixed = fixed_probabilities(sponsors, scenario.override_map)
