@@ -50,7 +50,9 @@ def main() -> None:
             (result.scores["year"] == "all") & (result.scores["method"] == "model")
         ].iloc[0]
         losses[name] = per_vote_loss(result.predictions)
-        rows.append({"specification": name, "log_loss": overall["log_loss"], "brier": overall["brier"]})
+        rows.append(
+            {"specification": name, "log_loss": overall["log_loss"], "brier": overall["brier"]}
+        )
     table = pd.DataFrame(rows)
     shipped = losses["as shipped"]
     table["diff"] = [float((losses[n] - shipped).mean()) for n in table["specification"]]

@@ -64,9 +64,9 @@ def model_scores(committed, embargo, test: pd.DataFrame) -> dict[str, pd.Series]
     out = {}
     for name, spec in (("before", WINDOW_FEATURES), ("new", DEFAULT_FEATURES)):
         results = VoteChoiceModel(spec).fit(train)
-        out[f"{name}: model P(not yes), fitted 1993-{year - 1}"] = 1 - results.predict_proba(
-            test
-        )["p_yes"]
+        out[f"{name}: model P(not yes), fitted 1993-{year - 1}"] = (
+            1 - results.predict_proba(test)["p_yes"]
+        )
     return out
 
 
@@ -92,7 +92,9 @@ def main() -> None:
     feats = us_susceptibility(build_features(votes, embargo, day))
     scores = {**scores_of(feats), **model_scores(committed, embargo, feats.assign(year=year))}
     for name, score in scores.items():
-        rows.append({"precedent": "A/RES/74/7", "score": name, **departure_ranking(score, departed)})
+        rows.append(
+            {"precedent": "A/RES/74/7", "score": name, **departure_ranking(score, departed)}
+        )
 
     table = pd.DataFrame(rows)
     print(table.to_string(index=False, float_format=lambda v: f"{v:.3f}"))

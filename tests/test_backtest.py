@@ -91,6 +91,9 @@ def _synthetic(rng: np.random.Generator, years=range(1993, 2005), n_countries=40
                     "group": GROUPS[i % 5],
                     "eu": False,
                     "nato": i > 35,
+                    "agree_us_admin_pct": (i + 1) / n_countries,
+                    "us_lonely_pct": (i + 1) / n_countries,
+                    "precedent_departure": np.nan,
                 }
             )
             p_abstain = 1 / (1 + np.exp(-(3 * lean[i] - 4)))

@@ -263,7 +263,7 @@ def test_cache_is_used_and_rebuilt_when_the_data_change(votes, embargo, tmp_path
 
     _write_inputs(tmp_path, votes, embargo)
     args = [tmp_path / f for f in ("votes.parquet", "embargo_votes.csv", "countries.csv")]
-    first = features.cached_features_table(*args, cache_dir=tmp_path)
+    first = features.cached_features_table(*args, cache_dir=tmp_path, precedents=NO_PRECEDENTS)
     [cache] = tmp_path.glob("features-*.parquet")
 
     def fail(*_, **__):
@@ -271,13 +271,13 @@ def test_cache_is_used_and_rebuilt_when_the_data_change(votes, embargo, tmp_path
 
     with monkeypatch.context() as patch:
         patch.setattr(features, "build_features_table", fail)
-        again = features.cached_features_table(*args, cache_dir=tmp_path)
+        again = features.cached_features_table(*args, cache_dir=tmp_path, precedents=NO_PRECEDENTS)
     pd.testing.assert_frame_equal(first, again)
 
     changed = embargo.copy()
     changed.loc[changed.index[-1], "vote"] = "abstain"  # USA, 2023
     _write_inputs(tmp_path, votes, changed)
-    rebuilt = features.cached_features_table(*args, cache_dir=tmp_path)
+    rebuilt = features.cached_features_table(*args, cache_dir=tmp_path, precedents=NO_PRECEDENTS)
     [new_cache] = tmp_path.glob("features-*.parquet")
     assert new_cache != cache
     assert len(rebuilt) == len(first)

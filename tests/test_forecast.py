@@ -31,14 +31,21 @@ def forecast(tmp_path, *args):
     return code, out
 
 
-def test_forecast_writes_the_three_files_as_specified(tmp_path, capsys):
+def test_forecast_writes_the_four_files_as_specified(tmp_path, capsys):
     code, out = forecast(tmp_path)
     assert code == 0
     assert sorted(p.name for p in out.iterdir()) == [
         "country_forecast.csv",
+        "drivers.csv",
         "forecast.json",
         "tally.csv",
     ]
+    drivers = pd.read_csv(out / "drivers.csv", keep_default_na=False, na_values=[""])
+    assert list(drivers.columns[:4]) == ["iso3", "driver", "outcome", "effect"]
+    assert set(drivers["kind"]) == {"model", "lever", "rule"}
+    # the sponsor's one row is the rule; every other member has model terms and levers
+    assert drivers.loc[drivers["iso3"] == "CUB", "kind"].tolist() == ["rule"]
+    assert drivers.loc[drivers["kind"] == "lever", "iso3"].nunique() > 100
     countries = pd.read_csv(out / "country_forecast.csv", keep_default_na=False)
     assert tuple(countries.columns) == COUNTRY_COLUMNS
     assert len(countries) == 193 and countries["iso3"].is_unique
@@ -315,3 +322,39 @@ def test_failure_while_writing_leaves_the_folder_as_it_was(tmp_path, monkeypatch
 
 def test_committed_paths_are_the_defaults():
     assert paths.FEATURES_CSV.exists() and paths.EMBARGO_VOTES_CSV.exists()
+
+
+def test_the_sponsor_votes_yes_under_any_campaign(tmp_path):
+    """Cuba tables the resolution: certain yes in the baseline and under the strongest levers."""
+    from dataclasses import replace
+
+    from unvote.forecast import run_forecast
+    from unvote.scenario import load_scenario
+
+    scenario = load_scenario("us_lobbying_2025")
+    strongest = replace(
+        scenario,
+        name="strongest",
+        levers=tuple(replace(lv, low=lv.high * 4, high=lv.high * 4) for lv in scenario.levers),
+    )
+    result = run_forecast(strongest, draws=DRAWS)
+    cuba = result.countries.set_index("iso3").loc["CUB"]
+    assert cuba["p_yes"] == 1.0 and cuba["p_yes_baseline"] == 1.0
+    assert result.sponsors == ("CUB",)
+    # the levers do move others: the rule is not a campaign that does nothing
+    assert result.countries["p_yes"].mean() < result.countries["p_yes_baseline"].mean() - 0.05
+
+
+def test_levers_keep_their_expected_votes_when_shared(context):
+    """share_by moves who gives the votes, not how many: the lever's expected votes stay."""
+    from dataclasses import replace
+
+    from unvote.forecast import lever_effects
+    from unvote.scenario import load_scenario
+
+    scenario = load_scenario("us_lobbying_2025")
+    flat = replace(scenario, levers=tuple(replace(lv, share_by=None) for lv in scenario.levers))
+    shared, unshared = lever_effects(context, scenario), lever_effects(context, flat)
+    # equal but for the sponsor's small share, which the rule then keeps at yes
+    np.testing.assert_allclose(shared.to_numpy(), unshared.to_numpy(), rtol=0.01, atol=1e-6)
+    assert shared.loc["ukraine", "mid"] > 5  # and not a lever that moves nothing

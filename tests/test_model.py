@@ -40,6 +40,9 @@ def _features(rng: np.random.Generator, n: int) -> pd.DataFrame:
             "group": rng.choice(GROUPS, size=n),
             "eu": rng.uniform(size=n) < 0.15,
             "nato": rng.uniform(size=n) < 0.15,
+            "agree_us_admin_pct": rng.uniform(size=n),
+            "us_lonely_pct": rng.uniform(size=n),
+            "precedent_departure": np.where(rng.uniform(size=n) < 0.5, np.nan, 0.0),
         }
     )
 
@@ -80,7 +83,7 @@ def test_results_interface(fitted):
     res, X, _ = fitted
     p = len(res.terms)
     assert res.terms[0] == "const"
-    assert "campaign" in res.terms and "campaign_x_agree_us" in res.terms
+    assert "campaign" in res.terms and "campaign_x_admin_pct" in res.terms
     assert "last_vote[absent]" in res.terms and "group[Asia-Pacific]" in res.terms
     assert list(res.params.columns) == list(NON_REFERENCE)
     assert list(res.params.index) == list(res.terms)

@@ -417,12 +417,17 @@ def cached_features_table(
     countries_path: str | Path = paths.COUNTRIES_CSV,
     cache_dir: str | Path = paths.INTERIM_DIR,
     progress: Callable[[str], None] | None = None,
+    *,
+    precedents: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """:func:`build_features_table` from the files, cached in ``cache_dir`` by content hash.
 
     The cache file is ``features-<key>.parquet``, ``key`` from :func:`data_key` over the
     vote, embargo and countries tables: any change to them, or to FEATURES_VERSION,
     rebuilds.
+
+    precedents : DataFrame, optional
+        The open US campaigns (default the facts table, see :func:`build_features`).
 
     Raises
     ------
@@ -437,6 +442,8 @@ def cached_features_table(
         )
     sponsors_path = Path(votes_path).with_name(paths.SPONSORS_PARQUET.name)
     key = data_key(votes_path, embargo_path, countries_path, sponsors_path)
+    if precedents is not None:  # not the facts table: a cache of its own
+        key += "-" + hashlib.sha256(precedents.to_csv().encode()).hexdigest()[:8]
     cache = Path(cache_dir) / f"features-{key}.parquet"
     if cache.exists():
         table = pd.read_parquet(cache)
@@ -447,7 +454,9 @@ def cached_features_table(
     votes = load_all_votes(votes_path)
     embargo = load_embargo_votes(embargo_path)
     sponsors = pd.read_parquet(sponsors_path) if sponsors_path.exists() else None
-    table = build_features_table(votes, embargo, sponsors=sponsors, progress=progress)
+    table = build_features_table(
+        votes, embargo, precedents=precedents, sponsors=sponsors, progress=progress
+    )
     for stale in Path(cache_dir).glob("features-*.parquet"):
         stale.unlink()  # built from other data: never read again
     with atomic_path(cache) as tmp:

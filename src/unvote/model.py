@@ -132,9 +132,15 @@ DEFAULT_FEATURES: tuple[str, ...] = tuple(f for f in ALL_FEATURES if f != "campa
 #: Default penalty on the slopes (prior precision). The backtest chooses it per target year
 #: (:func:`unvote.backtest.select_alpha`); this is its choice for 2025, from the votes of
 #: 2019-2024 only (a test checks it still is, on the committed data).
-DEFAULT_ALPHA = 0.3
+DEFAULT_ALPHA = 30.0
 #: A weak penalty on the intercepts: they stay almost free but finite.
 ALPHA_CONST = 1e-2
+#: A fixed penalty on the campaign terms (:data:`CAMPAIGN_TERMS`), whatever ``alpha``: they
+#: are the anchor of the scenario's pressure lever, learned from three years only, and the
+#: rolling choice of ``alpha`` (which trades off some forty ordinary slopes) should not
+#: decide whether they exist. Precision 1 is a prior sd of 1 on the log-odds: a campaign
+#: that multiplies the odds of leaving yes by up to e**2 (about 7) is unremarkable a priori.
+ALPHA_CAMPAIGN = 1.0
 
 
 def derive_features(X: pd.DataFrame) -> pd.DataFrame:
@@ -340,6 +346,7 @@ class VoteChoiceModel:
         Z = enc.scale(raw)
         penalty = np.full(Z.shape[1], self.alpha, dtype=float)
         penalty[0] = self.alpha_const
+        penalty[[i for i, term in enumerate(enc.terms) if term in CAMPAIGN_TERMS]] = ALPHA_CAMPAIGN
         beta, hessian, n_iter, converged = _newton(Z, Y, penalty, self.max_iter, start)
         cov = None
         if covariance:
