@@ -2,7 +2,7 @@
 
 The outlines are Natural Earth's admin-0 countries at 1:10m (public domain), simplified
 for a page-sized map by ``tools/make_outlines.py`` into ``unvote/data/outlines.npz``
-(about 250 kB; ``make outlines`` rebuilds it). Nothing is downloaded at run time and only
+(166 kB; ``make outlines`` rebuilds it). Nothing is downloaded at run time and only
 numpy reads it. The 1:10m scale keeps every member state, down to Nauru and Tuvalu; the
 outlines are projected with the Equal Earth projection (Savric, Patterson and Jenny 2018),
 so areas compare fairly.
@@ -11,6 +11,7 @@ so areas compare fairly.
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib.resources import files
 from importlib.resources.abc import Traversable
@@ -120,6 +121,21 @@ def load_world() -> WorldShapes:
                 f"allowed: a file made by tools/make_outlines.py with {list(OUTLINES_ARRAYS)}"
             )
         arrays = {name: npz[name] for name in OUTLINES_ARRAYS}
+    return world_from_arrays(arrays)
+
+
+def world_from_arrays(arrays: Mapping[str, np.ndarray]) -> WorldShapes:
+    """Project the outlines file's arrays into :class:`WorldShapes`.
+
+    Parameters
+    ----------
+    arrays : mapping of str to numpy.ndarray
+        The arrays of :data:`OUTLINES_ARRAYS`, as tools/make_outlines.py makes them.
+
+    Returns
+    -------
+    WorldShapes
+    """
     iso3 = arrays["iso3"].tolist()
     # the points are steps from the previous point, across rings: a running sum
     lonlat = np.cumsum(arrays["steps"], axis=0, dtype=np.int64) * float(arrays["quantum"])
