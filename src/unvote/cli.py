@@ -245,6 +245,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.func(args)
+    except KeyboardInterrupt:
+        # Outputs are swapped in whole (unvote.atomic): an interrupted run wrote nothing.
+        print("\nunvote: interrupted", file=sys.stderr)
+        return 130
     except UnvoteError as err:
         print(f"unvote: error: {err}", file=sys.stderr)
         return err.exit_code

@@ -818,6 +818,35 @@ def _build_pages(data: ReportData) -> list:
     return pages
 
 
+def freeze_layout(fig, decimals: int = 9) -> None:
+    """Run the figure's layout once, round every position, and switch the layout engine off.
+
+    The constrained layout's solver (kiwisolver) returns positions whose last bits depend
+    on the order of its internal tables, which depends on memory addresses: the same page
+    drawn twice, even in one process, moved by 1e-16 and the PDF, which writes coordinates
+    to 10 decimals, differed. Rounded to 1e-9 of the page (far below a printer's dot),
+    the positions are the same on every run.
+    """
+    if fig.get_layout_engine() is None:
+        return
+    fig.draw_without_rendering()
+
+    def snap(bounds):
+        # + 0.0 turns -0.0 into 0.0, which the PDF would write as "-0"
+        return [round(float(v), decimals) + 0.0 for v in bounds]
+
+    def walk(figure):
+        for ax in figure.axes:
+            ax.set_position(snap(ax.get_position(original=False).bounds), which="both")
+        for sub in figure.subfigs:
+            x0, y0, width, height = snap(sub.bbox_relative.bounds)
+            sub.bbox_relative.set_points(np.array([[x0, y0], [x0 + width, y0 + height]]))
+            walk(sub)
+
+    walk(fig)
+    fig.set_layout_engine("none")
+
+
 def write_report(data: ReportData, out_dir: str | Path) -> list[Path]:
     """Write ``report.pdf`` and one PNG per figure into ``out_dir``, whole or not at all.
 
@@ -838,6 +867,7 @@ def write_report(data: ReportData, out_dir: str | Path) -> list[Path]:
         meta = {"Title": f"unvote forecast: {data.scenario_name}", "CreationDate": None}
         with PdfPages(tmp / "report.pdf", metadata=meta) as pdf:
             for fig in build_pages(data):
+                freeze_layout(fig)
                 pdf.savefig(fig)
         for name, fig in standalone_figures(data).items():
             png = f"{PAGES.index(name) + 1}-{name}.png"
@@ -909,6 +939,12 @@ def load_report_data(
         baseline_tally = pd.DataFrame.from_dict(baseline, orient="index").loc[tally.index]
     as_of = pd.Timestamp(forecast["as_of"])
     features = load_features(Path(features_path))
+    if not (features["as_of"] == as_of).any():
+        raise DataError(
+            f"{features_path}: no rows as of {as_of.date()}, the date of the forecast in "
+            f"{forecast_dir / 'forecast.json'}; allowed: features.csv holding that date "
+            "(`unvote features build`), or a forecast rerun on this file"
+        )
     groups = group_membership(features.loc[features["as_of"] == as_of])
     history = history_table(load_embargo_votes(Path(embargo_path)))
     backtest_dir = Path(backtest_dir)

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import math
 import re
+import reprlib
 import tomllib
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
@@ -154,15 +155,25 @@ def _portable(source: str) -> str:
 BASELINE = Scenario(name="baseline", description="No campaign beyond what the model learned.")
 
 
+# Values quoted in errors: a hostile file's 400-digit number or deep nesting stays one line.
+_SHORT = reprlib.Repr()
+_SHORT.maxlevel, _SHORT.maxstring, _SHORT.maxother, _SHORT.maxlong = 3, 80, 80, 40
+
+
 def _fail(source: str, key: str, value: Any, allowed: str) -> ScenarioError:
-    return ScenarioError(f"{source}: key {key!r} has value {value!r}; allowed: {allowed}")
+    return ScenarioError(
+        f"{source}: key {key!r} has value {_SHORT.repr(value)}; allowed: {allowed}"
+    )
 
 
 def _number(source: str, key: str, value: Any) -> float:
     # bool is an int in Python; a TOML "true" is never a number here.
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise _fail(source, key, value, "a number")
-    number = float(value)
+    try:
+        number = float(value)
+    except OverflowError:  # an integer beyond any float
+        raise _fail(source, key, value, "a finite number") from None
     if not math.isfinite(number):
         raise _fail(source, key, value, "a finite number")
     return number
@@ -351,4 +362,16 @@ def load_scenario(
         ) from err
     except tomllib.TOMLDecodeError as err:
         raise ScenarioError(f"{path}: not valid TOML ({err}); allowed: a TOML file") from err
-    return parse_scenario(data, source=str(path), known_iso3=known_iso3)
+    except RecursionError:
+        raise ScenarioError(
+            f"{path}: arrays or tables nested too deep to read; allowed: a scenario's "
+            "few levels ([levers.<name>.split])"
+        ) from None
+    except ValueError as err:  # an integer literal longer than Python converts (4300 digits)
+        raise ScenarioError(f"{path}: cannot read a value ({err}); allowed: a TOML file") from err
+    try:
+        return parse_scenario(data, source=str(path), known_iso3=known_iso3)
+    except RecursionError:
+        raise ScenarioError(
+            f"{path}: values nested too deep; allowed: a scenario's few levels"
+        ) from None

@@ -23,6 +23,9 @@ from unvote.sources import check_counts, finish, parse_date, read_folder, roll_c
 
 NS = {"akn": "http://docs.oasis-open.org/legaldocml/ns/akn/3.0"}
 SIDES: dict[str, str] = {"inFavour": "yes", "against": "no", "abstaining": "abstain"}
+#: The ``<voting outcome>`` of a resolution adopted without a vote (none in the files
+#: published so far, which all say ``adoptedRecordedVote``).
+WITHOUT_VOTE = "adoptedWithoutVote"
 
 
 def read_emergency(path: str | os.PathLike) -> pd.DataFrame:
@@ -32,12 +35,14 @@ def read_emergency(path: str | os.PathLike) -> pd.DataFrame:
     -------
     DataFrame
         Tidy table, one row per member state on the adoption date (193 rows for
-        2022-2024), sorted by iso3. A resolution adopted without a vote gives no rows.
+        2022-2024), sorted by iso3. A resolution whose ``<voting outcome>`` is
+        :data:`WITHOUT_VOTE` gives no rows.
 
     Raises
     ------
     DataError
-        Malformed XML, a missing symbol or adoption date, an unknown side of a count,
+        Malformed XML, a missing symbol, adoption date or ``<voting>``, a recorded vote
+        without counts, an unknown side of a count,
         an unmappable name, or lists that disagree with their ``value``.
     """
     path = Path(path)
@@ -58,8 +63,23 @@ def read_emergency(path: str | os.PathLike) -> pd.DataFrame:
     title = " ".join("".join(title_el.itertext()).split()) if title_el is not None else ""
 
     voting = root.find(".//akn:voting", NS)
+    # The emergency sessions' resolutions here were all adopted by a recorded vote: a
+    # file without one has lost its vote, and reading it as adopted without a vote
+    # would silently drop a roll call.
     if voting is None:
+        raise DataError(
+            f"{source}: resolution {symbol}: no <voting> element (the recorded vote); "
+            f"allowed: <voting outcome=...> holding <count refersTo=...> per side, or "
+            f"outcome {WITHOUT_VOTE!r}"
+        )
+    if voting.get("outcome", "") == WITHOUT_VOTE:
         return finish([], source=source)
+    if voting.find("akn:count", NS) is None:
+        raise DataError(
+            f"{source}: resolution {symbol}: <voting outcome={voting.get('outcome')!r}> "
+            f"holds no <count>; allowed: one <count refersTo=...> per side "
+            f"({', '.join(SIDES)}), or outcome {WITHOUT_VOTE!r}"
+        )
     lists: dict[str, list[str]] = {vote: [] for vote in SIDES.values()}
     stated: dict[str, int] = dict.fromkeys(SIDES.values(), 0)
     for count in voting.findall("akn:count", NS):

@@ -115,6 +115,12 @@ def _record_votes(record: dict, *, source: str) -> pd.DataFrame | None:
                 f"{source}: resolution {symbol}: {LIST_KEYS[vote]} is {names!r}, "
                 "expected a list of names"
             )
+        bad = next((name for name in names if not isinstance(name, str)), None)
+        if bad is not None:
+            raise DataError(
+                f"{source}: resolution {symbol}: {LIST_KEYS[vote]} holds "
+                f"{_short(bad)}; allowed: member-state names (strings)"
+            )
     stated = {vote: _count(record, key, symbol, source) for vote, key in LIST_KEYS.items()}
     if not any(lists.values()) and not any(stated.values()):
         return None  # adopted without a vote
@@ -131,6 +137,11 @@ def _record_votes(record: dict, *, source: str) -> pd.DataFrame | None:
     date = parse_date(record["adoption_date"], source=f"{source}: resolution {symbol}")
     title = clean_title(record["title"])
     return roll_call(symbol, date, title, lists, source=source)
+
+
+def _short(value, limit: int = 60) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[: limit - 3]}..."
 
 
 def _count(record: dict, key: str, symbol: str, source: str) -> int:
