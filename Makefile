@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 RAW    ?= $(if $(wildcard ../shared/data/raw),../shared/data/raw,data/raw)
 
 .DEFAULT_GOAL := help
-.PHONY: help install forecast docs history data features backtest test lint format notebooks outlines benchmark clean
+.PHONY: help install forecast docs history data features backtest test typecheck lint format notebooks outlines benchmark clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -42,10 +42,14 @@ features: $(BIN)/.installed  ## rebuild data/processed/features.csv (needs `make
 backtest: $(BIN)/.installed  ## predict each embargo vote 2000-2024 from earlier years; score it
 	$(BIN)/unvote backtest
 
-test: $(BIN)/.installed  ## lint, format check, and the whole test suite (slow tests included)
+test: $(BIN)/.installed  ## lint, format check, type check, and the whole test suite (slow tests included)
 	$(BIN)/ruff check src tests benchmarks tools
 	$(BIN)/ruff format --check src tests benchmarks tools
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
+
+typecheck: $(BIN)/.installed  ## mypy on src/unvote (configured in pyproject.toml)
+	$(BIN)/mypy
 
 lint: $(BIN)/.installed  ## ruff check only
 	$(BIN)/ruff check src tests benchmarks tools

@@ -31,6 +31,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -196,7 +197,7 @@ def _choose(loss: pd.DataFrame, past: Sequence[int], alphas: Sequence[float]) ->
     """The candidate with the lowest mean log loss over ``past`` (ties: the first listed)."""
     if not len(past):
         return float(alphas[0])
-    return float(loss.loc[list(past), list(alphas)].mean().idxmin())
+    return float(cast(float, loss.loc[list(past), list(alphas)].mean().idxmin()))
 
 
 def select_alpha(

@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import cast
 
 import pandas as pd
 
@@ -211,7 +212,7 @@ def embargo_votes(
     rows = embargo_roll_calls(votes)
     rows = rows.loc[rows["date"] < cutoff]
     per_year = rows.groupby(rows["date"].dt.year)["resolution"].unique()
-    found = {int(y): sorted(s) for y, s in per_year.items()}
+    found = {int(cast(int, y)): sorted(s) for y, s in per_year.items()}
     wrong = {y: found.get(y, []) for y in sorted(set(years) | set(found))}
     # Years after the known record (newer data, built with a later cutoff) may hold one vote
     # or none (the year's vote may still be to come); the known years exactly one each.

@@ -196,7 +196,7 @@ def _name_index() -> tuple[dict[str, str], dict[str, pd.DataFrame]]:
     dated = aliases["valid_from"].notna() | aliases["valid_to"].notna()
     for key, code in zip(aliases.loc[~dated, "key"], aliases.loc[~dated, "iso3"], strict=True):
         index[key] = code
-    by_date = {key: rows for key, rows in aliases.loc[dated].groupby("key")}
+    by_date = {str(key): rows for key, rows in aliases.loc[dated].groupby("key")}
     for key in by_date:
         index.pop(key, None)
     return index, by_date
@@ -301,7 +301,7 @@ def names_to_iso3(names, *, source: str, dates=None) -> pd.Series:
         rows = names.isin(dated)
         pairs = pd.DataFrame({"name": names[rows], "day": days[rows].dt.normalize()})
         for (value, day), group in pairs.groupby(["name", "day"], sort=False):
-            out[group.index] = name_to_iso3(value, source=source, date=day)
+            out[group.index] = name_to_iso3(str(value), source=source, date=day)
     return out.astype(str)
 
 

@@ -21,6 +21,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -46,6 +47,9 @@ from unvote.simulate import (
 )
 from unvote.sponsors import EMBARGO_SPONSORS
 from unvote.votes import VOTE_LEVELS
+
+if TYPE_CHECKING:
+    from unvote.model import VoteChoiceResults
 
 DEFAULT_SCENARIO = "us_lobbying_2025"
 BASELINE_SCENARIO = "baseline"
@@ -101,7 +105,7 @@ class Context:
     last_vote: dict
     data_last_date: pd.Timestamp
     features: pd.DataFrame
-    results: object
+    results: VoteChoiceResults
     designs: dict
     shock_sd: pd.Series
     loadings: np.ndarray
@@ -178,6 +182,8 @@ class ForecastResult:
 
     def to_json(self) -> str:
         """forecast.json: the tally, thresholds, countries, scenario as loaded and provenance."""
+        assert self.data_last_date is not None and self.shock_sd is not None  # run_forecast sets
+        assert self.levers is not None and self.coefficients is not None  # them all
         doc = {
             "scenario": self.scenario.to_dict(),
             "as_of": self.as_of.date().isoformat(),
@@ -646,7 +652,7 @@ def format_forecast(result: ForecastResult, top: int = 15) -> str:
         f"P(yes < 160) {t['p_yes_below_160']:.2f}   P(no >= 5) {t['p_no_at_least_5']:.2f}   "
         f"P(no >= 10) {t['p_no_at_least_10']:.2f}",
     ]
-    if len(result.levers):
+    if result.levers is not None and len(result.levers):
         lines += [
             "",
             "Expected yes votes each lever removes on its own, at the best-fit coefficients "
@@ -660,7 +666,7 @@ def format_forecast(result: ForecastResult, top: int = 15) -> str:
     ]
     for row in result.countries.head(top).itertuples(index=False):
         lines.append(
-            f"  {row.iso3}  {row.country[:32]:32}  {row.p_yes:5.2f}  {row.p_yes_baseline:5.2f}  "
+            f"  {row.iso3}  {str(row.country)[:32]:32}  {row.p_yes:5.2f}  {row.p_yes_baseline:5.2f}  "
             f"{row.last_vote}"
         )
     return "\n".join(lines)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import textwrap
 from pathlib import Path
+from typing import cast
 
 import pandas as pd
 
@@ -134,7 +135,8 @@ def history_table(votes: pd.DataFrame) -> pd.DataFrame:
     )
     first = votes.groupby("resolution")[["year", "date"]].first()
     named = {
-        level: votes.loc[votes["vote"] == level]
+        # pandas-stubs types agg's result as a scalar; a tuple per group is fine at run time
+        level: votes.loc[votes["vote"] == level]  # type: ignore[type-var]
         .groupby("resolution")["iso3"]
         .agg(lambda s: tuple(sorted(s)))
         for level in ("no", "abstain")
@@ -197,7 +199,7 @@ def format_history(table: pd.DataFrame, votes: pd.DataFrame | None = None) -> st
         )
         for label, codes in (("no", row.voted_no), ("abstained", row.abstained)):
             lines += textwrap.wrap(
-                f"{label}: {who(codes)}",
+                f"{label}: {who(cast(tuple[str, ...], codes))}",
                 width=WIDTH,
                 initial_indent=" " * 6,
                 subsequent_indent=" " * (8 + len(label)),

@@ -16,6 +16,7 @@ Compared with the published Bailey-Strezhnev-Voeten estimates in
 from __future__ import annotations
 
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -154,8 +155,8 @@ def session_ideal_points(votes: pd.DataFrame, positive: str | None = "USA") -> p
         for session, rows in votes.groupby("session", sort=True):
             est = fit_ideal_points(vote_matrix(rows), positive=positive).dropna()
             est = est.rename_axis("iso3").reset_index()
-            est.insert(0, "year", int(session) + 1945)
-            est.insert(0, "session", int(session))
+            est.insert(0, "year", int(cast(int, session)) + 1945)
+            est.insert(0, "session", int(cast(int, session)))
             frames.append(est)
     return pd.concat(frames, ignore_index=True)
 
@@ -188,7 +189,7 @@ def correlate_with_voeten(own: pd.DataFrame, voeten: pd.DataFrame) -> pd.DataFra
     merged = own.merge(voeten, on=["iso3", "year"], how="inner")
     rows = []
     for year, grp in merged.groupby("year", sort=True):
-        row = {"year": int(year), "n": len(grp)}
+        row: dict[str, float] = {"year": int(cast(int, year)), "n": len(grp)}
         for col, name in (("idealpointall", "r_all"), ("idealpointfp", "r_fp")):
             ok = grp[col].notna()
             row[name] = (

@@ -201,7 +201,7 @@ class _Encoding:
     def raw(self, X: pd.DataFrame) -> np.ndarray:
         """Unscaled design columns, shape (n, p); numeric features keep their NaN."""
         D = derive_features(X)
-        cols = [np.ones(len(D))]
+        cols: list[np.ndarray] = [np.ones(len(D))]
         for name in self.numeric:
             _require(D, name)
             cols.append(D[name].astype(float).to_numpy())

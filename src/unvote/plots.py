@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
 
 import matplotlib as mpl
 import numpy as np
@@ -21,6 +22,9 @@ from matplotlib.figure import Figure
 from unvote.atomic import atomic_path
 from unvote.errors import UnvoteError
 
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
+
 #: One colour per vote, used by every figure (colour-blind safe, Okabe-Ito palette).
 VOTE_COLORS: dict[str, str] = {
     "yes": "#009E73",
@@ -29,7 +33,7 @@ VOTE_COLORS: dict[str, str] = {
     "absent": "#BBBBBB",
 }
 #: The house style: matplotlib rc settings applied while a figure is drawn.
-STYLE: dict[str, object] = {
+STYLE: dict[RcKeyType, Any] = {
     "font.size": 9,
     "axes.titlesize": 10,
     "axes.titleweight": "bold",
@@ -155,7 +159,7 @@ def plot_history(table: pd.DataFrame, ax: Axes | None = None) -> Figure:
             )
         else:
             fig, detail = ax.figure, None
-        bottom = 0
+        bottom = np.zeros(len(years))
         for level in levels:
             ax.bar(
                 years,
@@ -206,7 +210,8 @@ def plot_history(table: pd.DataFrame, ax: Axes | None = None) -> Figure:
         for axes in (ax, detail) if detail is not None else (ax,):
             axes.set_xticks(years)
             axes.tick_params(axis="x", labelrotation=90)
-    return fig
+    # a SubFigure when the caller's ax is in one (plot_history_forecast on a report page)
+    return fig  # type: ignore[return-value]
 
 
 # --- Report figures (engineer "report") --------------------------------------------------
@@ -302,7 +307,7 @@ def plot_history_forecast(table: pd.DataFrame, tally: pd.DataFrame, *, year: int
         plot_history(table, ax=top)
         bottom = 0.0
         for level in ("yes", "abstain", "no", "absent"):
-            mean = float(tally.loc[level, "mean"])
+            mean = float(cast(float, tally.loc[level, "mean"]))
             top.bar(
                 year,
                 mean,

@@ -26,6 +26,7 @@ import textwrap
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 import pandas as pd
@@ -34,6 +35,9 @@ from unvote import paths
 from unvote.errors import DataError
 from unvote.forecast import BASELINE_SCENARIO, DEFAULT_SCENARIO
 from unvote.terms import BLOC_LABELS, coefficient_labels
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 #: A4 portrait, inches.
 A4 = (8.27, 11.69)
@@ -271,13 +275,17 @@ def _page(title: str, lede: str, notes: str, page: int, data: ReportData):
     fig, body : matplotlib Figure and SubFigure
     """
     from matplotlib.figure import Figure
+    from matplotlib.layout_engine import ConstrainedLayoutEngine
 
     lede, notes = _wrap(lede), _wrap(notes)
     head_in = 0.95 + 0.165 * lede.count("\n")
     foot_in = 0.75 + 0.16 * notes.count("\n")
     fig = Figure(figsize=A4, layout="constrained")
-    fig.get_layout_engine().set(rect=(MARGIN / A4[0], 0, 1 - 2 * MARGIN / A4[0], 1))
-    top, body, bottom = fig.subfigures(
+    cast(ConstrainedLayoutEngine, fig.get_layout_engine()).set(
+        rect=(MARGIN / A4[0], 0, 1 - 2 * MARGIN / A4[0], 1)
+    )
+    # matplotlib's stub: subfigures(3, 1) may be one SubFigure; it is an array of three
+    top, body, bottom = fig.subfigures(  # type: ignore[misc]
         3, 1, height_ratios=[head_in, A4[1] - head_in - foot_in, foot_in]
     )
     left = MARGIN / A4[0]
@@ -304,7 +312,7 @@ def _headline_table(ax, data: ReportData) -> None:
     last_year, last = last_result(data.forecast)
     forecast_year = _forecast_year(data)
     columns = [f"{last_year} vote"]
-    tallies = [None]
+    tallies: list[pd.DataFrame | None] = [None]
     if data.baseline_tally is not None:
         columns.append(f"{forecast_year}, no campaign")
         tallies.append(data.baseline_tally)
@@ -388,7 +396,9 @@ def summary_text(data: ReportData) -> dict[str, str]:
         for key, value in fc["thresholds"].items()
     )
     top = data.countries.nsmallest(5, "p_yes")
-    movers = ", ".join(f"{row.country} ({100 * (1 - row.p_yes):.0f}%)" for row in top.itertuples())
+    movers = ", ".join(
+        f"{row.country} ({100 * (1 - cast(float, row.p_yes)):.0f}%)" for row in top.itertuples()
+    )
     dates = (
         f"Forecast as of {fc['as_of']}: only data from before that day are used. The last "
         f"embargo vote in the data is of {fc['data_last_vote_date']}. {fc['draws']:,} "
@@ -498,7 +508,7 @@ def _summary_page(data: ReportData):
     return fig
 
 
-def standalone_figures(data: ReportData) -> dict[str, object]:
+def standalone_figures(data: ReportData) -> dict[str, Figure]:
     """Each report figure on its own (no page text), for the PNGs.
 
     Returns
@@ -595,10 +605,12 @@ def _draw_backtest(data: ReportData, body):
 
     from unvote.plots import plot_calibration, plot_scores_by_year
 
+    assert data.predictions is not None and data.scores is not None  # _has(data, "backtest")
     fig = None
     if body is None:
         body = fig = Figure(figsize=(8.0, 10.0), layout="constrained")
-    top, middle, bottom = body.subfigures(3, 1, height_ratios=[4.0, 2.0, 1.1])
+    # matplotlib's stub: subfigures(3, 1) may be one SubFigure; it is an array of three
+    top, middle, bottom = body.subfigures(3, 1, height_ratios=[4.0, 2.0, 1.1])  # type: ignore[misc]
     plot_calibration(data.predictions, ax=top.subplots())
     plot_scores_by_year(data.scores, ax=middle.subplots())
     _score_table(bottom.subplots(), data.scores)
@@ -650,6 +662,7 @@ def _score_table(ax, scores: pd.DataFrame) -> None:
 def _draw_model(data: ReportData, body):
     from unvote.plots import plot_effects
 
+    assert data.coefficients is not None  # _has(data, "model")
     labels = coefficient_labels(data.coefficients["term"].unique())
     outcomes = data.coefficients["outcome"].nunique()
     axs = None if body is None else body.subplots(1, outcomes, sharey=True)
@@ -779,7 +792,7 @@ def _backtest_words(data: ReportData) -> tuple[str, str, str]:
         table = score_table(data.scores)
         base = table.drop(index="model", errors="ignore")
         if "model" in table.index and not base.empty:
-            model, best = table.loc["model", "log_loss"], base["log_loss"].min()
+            model, best = cast(float, table.loc["model", "log_loss"]), base["log_loss"].min()
             verdict = "beats" if model < best else "does NOT beat"
             lede += (
                 f" The model {verdict} the best baseline ({base['log_loss'].idxmin()}) on "

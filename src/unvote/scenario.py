@@ -298,6 +298,7 @@ def parse_scenario(
         known_iso3 = _all_iso3()
     overrides = []
     for iso3, raw in sorted(raw_overrides.items()):
+        assert known_iso3 is not None  # set above, as there are overrides
         if not _ISO3_RE.match(iso3) or iso3 not in known_iso3:
             raise _fail(source, f"overrides.{iso3}", raw, "ISO3 codes of UN member states")
         overrides.append((iso3, _override(source, iso3, raw)))

@@ -24,6 +24,7 @@ everything after it is deterministic, so a scenario and the baseline evaluated o
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -307,7 +308,7 @@ def shock_units(features: pd.DataFrame, blocs: tuple[str, ...]) -> pd.DataFrame:
         Index as ``features``; columns ``global``, ``group:<name>`` for each regional group
         present, ``bloc:<name>`` for each of ``blocs`` (sorted).
     """
-    units = {"global": np.ones(len(features))}
+    units: dict[str, np.ndarray] = {"global": np.ones(len(features))}
     for group in sorted(features["group"].unique()):
         units[f"group:{group}"] = (features["group"] == group).to_numpy(dtype=float)
     for bloc in sorted(blocs):
@@ -450,7 +451,7 @@ def fixed_probabilities(
 
 
 def apply_overrides(
-    probs: np.ndarray, index: pd.Index, overrides: dict[str, tuple[float, ...]]
+    probs: np.ndarray, index: pd.Index, overrides: Mapping[str, tuple[float, ...]]
 ) -> np.ndarray:
     """Replace the probabilities ``(4, d, n)`` of fixed countries (sponsors, a user's overrides)."""
     if not overrides:
@@ -631,7 +632,7 @@ def simulate_many(
     if not use_params:
         fixed = (odds(None, False), odds(None, True) if needs_campaign else None)
     sums = [np.zeros((len(features), 4)) for _ in scenarios]
-    counts = [[] for _ in scenarios]
+    counts: list[list[np.ndarray]] = [[] for _ in scenarios]
     for start in range(0, d, chunk):
         part = slice(start, min(start + chunk, d))
         sub = draws.chunk(part)

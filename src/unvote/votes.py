@@ -17,7 +17,7 @@ VOTE_DTYPE = pd.CategoricalDtype(list(VOTE_LEVELS), ordered=False)
 TIDY_COLUMNS: tuple[str, ...] = ("resolution", "date", "session", "title", "iso3", "vote")
 
 
-def as_vote(values, *, source: str) -> pd.Categorical:
+def as_vote(values, *, source: str) -> pd.Categorical[str]:
     """Turn vote labels into the vote categorical, failing on any label not in VOTE_LEVELS.
 
     Parameters

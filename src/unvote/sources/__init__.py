@@ -139,7 +139,7 @@ def members_on(day: pd.Timestamp) -> frozenset[str]:
 
 
 _UNDATED: dict[str, str] = {}
-_DATED: dict[tuple[str, pd.Timestamp], str] = {}
+_DATED: dict[tuple[str, pd.Timestamp | None], str] = {}
 
 
 def iso3_of(name: str, *, source: str, date: pd.Timestamp | None = None) -> str:
@@ -317,7 +317,7 @@ def drop_identical_duplicates(frame: pd.DataFrame, *, source: str) -> pd.DataFra
         first = frame.loc[frame["record"] == numbers[0]].set_index("iso3")
         for number in numbers[1:]:
             other = frame.loc[frame["record"] == number].set_index("iso3")
-            _check_same(symbol, first, other, source=source)
+            _check_same(str(symbol), first, other, source=source)
             keep &= frame["record"] != number
     return frame.loc[keep].drop(columns="record").reset_index(drop=True)
 

@@ -57,7 +57,7 @@ def read_emergency(path: str | os.PathLike) -> pd.DataFrame:
         raise DataError(f"{source}: no <docNumber refersTo='#symbol'> (the resolution symbol)")
     if date_el is None:
         raise DataError(f"{source}: no <FRBRdate name='adoption'> (the adoption date)")
-    symbol = " ".join(symbol_el.text.split())
+    symbol = " ".join((symbol_el.text or "").split())
     date = parse_date(date_el.get("date", ""), source=f"{source}: FRBRdate adoption")
     title_el = root.find(".//akn:docTitle[@refersTo='#resolutionTitle']", NS)
     title = " ".join("".join(title_el.itertext()).split()) if title_el is not None else ""

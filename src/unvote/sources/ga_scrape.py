@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -125,7 +126,7 @@ def tidy_ga_scrape(raw: pd.DataFrame, *, source: str) -> pd.DataFrame:
         long,
         "row",
         lambda row, iso3, votes: (
-            f"{source}: {where(row)}: two columns for {iso3} hold different votes {votes}"
+            f"{source}: {where(cast(int, row))}: two columns for {iso3} hold different votes {votes}"
         ),
     )
     _check_row_counts(ga, long, where, source=source)

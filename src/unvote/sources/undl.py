@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -93,13 +94,14 @@ def tidy_undl(raw: pd.DataFrame, *, source: str, complete: bool = True) -> pd.Da
     # each distinct code and date is read once, an error naming its first row
     firsts = rows.drop_duplicates("ms_code")["ms_code"]
     lookup = {
-        code: code_to_iso3(code, source=f"{source}: {place(i)}") for i, code in firsts.items()
+        code: code_to_iso3(code, source=f"{source}: {place(cast(int, i))}")
+        for i, code in firsts.items()
     }
     codes = rows["ms_code"].map(lookup).astype("str")
     votes = code_votes(rows["ms_vote"].to_numpy(), VOTE_CODES, source=source, where=place)
     firsts = rows.drop_duplicates("date")["date"]
     dates = {
-        text: parse_date(text, source=f"{source}: {place(i)}, column 'date'")
+        text: parse_date(text, source=f"{source}: {place(cast(int, i))}, column 'date'")
         for i, text in firsts.items()
     }
     date = rows["date"].map(dates)
@@ -109,9 +111,9 @@ def tidy_undl(raw: pd.DataFrame, *, source: str, complete: bool = True) -> pd.Da
         session = pd.Series(np.nan, index=rows.index)
     unknown = session.isna()
     if unknown.any():
-        session.loc[unknown] = [
-            session_of(s, d) for s, d in zip(symbols[unknown], date[unknown], strict=True)
-        ]
+        session.loc[unknown] = np.array(
+            [session_of(s, d) for s, d in zip(symbols[unknown], date[unknown], strict=True)]
+        )
     session = session.astype("int64")
     tidy = pd.DataFrame(
         {
