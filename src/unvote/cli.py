@@ -124,6 +124,17 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     return 0
 
 
+# --- unvote explain -----------------------------------------------------------------------
+def _cmd_explain(args: argparse.Namespace) -> int:
+    from unvote.explain import format_explanation
+    from unvote.forecast import run_forecast
+
+    kwargs = {"as_of": args.as_of} if args.as_of is not None else {}
+    result = run_forecast(args.scenario, draws=args.draws, **kwargs)
+    print(format_explanation(result, args.iso3, top=args.top))
+    return 0
+
+
 # --- unvote report ------------------------------------------------------------------------
 def _cmd_report(args: argparse.Namespace) -> int:
     from unvote.report import report_files
@@ -223,6 +234,20 @@ def build_parser() -> argparse.ArgumentParser:
     compare.add_argument("second", metavar="B", help="scenario name or path")
     _add_simulation_options(compare, "reports/compare_<A>_vs_<B>/")
     compare.set_defaults(func=_cmd_compare)
+
+    explain = _command(sub, "explain", "why one state's forecast is what it is")
+    explain.add_argument("iso3", metavar="ISO3", help="the state's ISO3 code, e.g. JPN")
+    explain.add_argument(
+        "--scenario",
+        default="us_lobbying_2025",
+        help="a name in scenarios/ or a path to a TOML file (default us_lobbying_2025)",
+    )
+    explain.add_argument("--as-of", help="use data before this date (default 2025-10-01)")
+    explain.add_argument(
+        "--draws", type=int, default=2_000, help="simulated votes (default 2,000: quick)"
+    )
+    explain.add_argument("--top", type=int, default=6, help="terms listed per vote (default 6)")
+    explain.set_defaults(func=_cmd_explain)
 
     report = _command(
         sub, "report", "the PDF report and PNGs (runs the forecast and backtest if needed)"

@@ -242,3 +242,73 @@ def main_drivers(drivers: pd.DataFrame, countries: pd.DataFrame) -> pd.DataFrame
     out["short"] = [short_driver(term) if term else "" for term in out["term"]]
     out["not_yes_points"] = best["not_yes_points"].reindex(out.index)
     return out
+
+
+def format_explanation(result, iso3: str, *, top: int = 6) -> str:
+    """What ``unvote explain`` prints: one state's probabilities and what moves them.
+
+    Parameters
+    ----------
+    result : unvote.forecast.ForecastResult
+    iso3 : str
+        The state (case-insensitive).
+    top : int
+        Model terms listed per vote.
+
+    Raises
+    ------
+    UnvoteError
+        If ``iso3`` is not a member on the forecast's as-of date.
+    """
+    from unvote.errors import UnvoteError
+
+    code = iso3.strip().upper()
+    countries = result.countries.set_index("iso3")
+    if code not in countries.index:
+        raise UnvoteError(
+            f"explain: ISO3 {iso3!r} is not a UN member on {result.as_of.date()}; allowed: "
+            f"the {len(countries)} members of that day, e.g. JPN, BRA, POL"
+        )
+    row = countries.loc[code]
+    base = result.baseline_probs.loc[code]
+    name = result.scenario.name
+    lines = [
+        f"{row['country']} ({code}): the {result.target_year} embargo vote, as of "
+        f"{result.as_of.date()} ({result.draws:,} simulations)",
+        "",
+        f"{'':22}{'yes':>8}{'abstain':>9}{'no':>8}{'absent':>8}",
+        f"{'baseline':22}"
+        + "".join(f"{base[f'p_{o}']:>{w}.3f}" for o, w in zip(_LEVELS, _WIDTHS, strict=True)),
+        f"{name[:22]:22}"
+        + "".join(f"{row[f'p_{o}']:>{w}.3f}" for o, w in zip(_LEVELS, _WIDTHS, strict=True)),
+        f"last vote: {row['last_vote']}",
+    ]
+    drivers = result.drivers.loc[result.drivers["iso3"] == code]
+    rule = drivers.loc[drivers["kind"] == "rule"]
+    if len(rule):
+        lines += ["", f"Fixed: {rule['driver'].iloc[0]} (unvote.sponsors)."]
+        return "\n".join(lines)
+    lines += [
+        "",
+        "What the model reads, in log-odds of each vote against yes, relative to an average",
+        "member (+0.69 doubles the odds); points = share of its chance of not voting yes:",
+    ]
+    model = drivers.loc[drivers["kind"] == "model"]
+    for outcome in NON_YES:
+        part = model.loc[model["outcome"] == outcome].head(top)
+        lines.append(f"  {outcome}:")
+        for r in part.itertuples(index=False):
+            lines.append(f"    {r.effect:+6.2f}  {r.not_yes_points:+5.1f} pts  {r.driver}")
+    levers = drivers.loc[drivers["kind"] == "lever"]
+    if len(levers):
+        lines += ["", f"The levers of '{name}', each alone at the middle of its range:"]
+        for r in levers.itertuples(index=False):
+            lines.append(
+                f"    {r.effect:+6.2f} on the log-odds of yes  {r.not_yes_points:+5.1f} pts  "
+                f"{r.term.removeprefix('lever:')}"
+            )
+    return "\n".join(lines)
+
+
+_LEVELS = ("yes", "abstain", "no", "absent")
+_WIDTHS = (8, 9, 8, 8)
