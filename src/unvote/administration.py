@@ -140,7 +140,7 @@ def nearly_alone(
     ref = matrix.loc[reference]
     others = matrix.drop(index=reference)
     same = others.eq(ref, axis=1).sum(axis=0)
-    return ref.isin([0.0, 1.0]) & (same <= max_others)
+    return pd.Series(ref.isin([0.0, 1.0]) & (same <= max_others))
 
 
 def administration_votes(

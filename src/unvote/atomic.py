@@ -64,7 +64,7 @@ def remove_stale(folder: str | os.PathLike) -> list[Path]:
     list of Path
         What was removed.
     """
-    removed = []
+    removed: list[Path] = []
     try:
         entries = list(Path(folder).iterdir())
     except OSError:

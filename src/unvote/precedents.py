@@ -176,7 +176,7 @@ def departures(votes: pd.DataFrame, resolution: str) -> pd.Series:
     vote = rows["vote"].astype(object).to_numpy()
     out = pd.Series(vote != "yes", index=pd.Index(rows["iso3"].to_numpy(), name="iso3"))
     out = out.astype("boolean")
-    out[vote == "absent"] = pd.NA
+    out = out.mask(vote == "absent")
     return out.sort_index().rename("departed")
 
 

@@ -202,6 +202,7 @@ def lever_strengths(
                 raise ValueError(f"lever {lever.name!r} needs the model's campaign effect")
             base = campaign
         else:
+            assert lever.feature is not None  # the loader requires it with anchor "feature"
             base = lever_feature(features, lever.feature)
         strength = multiple * base
         if lever.share_by is not None:
@@ -441,7 +442,7 @@ SPONSOR_VOTE: tuple[float, float, float, float] = (1.0, 0.0, 0.0, 0.0)
 
 
 def fixed_probabilities(
-    sponsors: tuple[str, ...], overrides: dict[str, tuple[float, ...]]
+    sponsors: tuple[str, ...], overrides: Mapping[str, tuple[float, ...]]
 ) -> dict[str, tuple[float, ...]]:
     """The countries whose probabilities are fixed: the sponsors (yes), then a user's overrides.
 

@@ -107,8 +107,8 @@ def describe_driver(term: str, value: float | None) -> str:
     >>> describe_driver("last_vote[no]", 1.0)
     'voted no at the last embargo vote'
     """
-    known = value is not None and not (isinstance(value, float) and math.isnan(value))
-    v = float(value) if known else math.nan
+    v = math.nan if value is None else float(value)
+    known = not math.isnan(v)
     if term.startswith("last_vote["):
         level = term[len("last_vote[") : -1]
         if level == "none":

@@ -254,7 +254,7 @@ def russia_exposure(members) -> pd.DataFrame:
             "former_soviet_bloc": index.isin(soviet_bloc()["iso3"]),
             "borders_russia": distance["borders_russia"].reindex(index).eq(1).to_numpy(),
             "km_to_russia": km,
-            "russia_proximity": np.exp(-km / SCALE_KM).fillna(0.0),
+            "russia_proximity": pd.Series(np.exp(-km / SCALE_KM)).fillna(0.0).to_numpy(),
         },
         index=index,
     )

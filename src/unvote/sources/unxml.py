@@ -338,7 +338,8 @@ def _names_codes(text: str, date: pd.Timestamp) -> list[str] | None:
     parts = _split_top_level(text, ",")
     if len(parts) > 1:
         found = [_names_codes(p, date) for p in parts]
-        return None if any(f is None for f in found) else [c for f in found for c in f]
+        codes = [f for f in found if f is not None]
+        return None if len(codes) < len(found) else [c for f in codes for c in f]
     # "A AND B": split at an " AND " where both sides are names ("TRINIDAD AND TOBAGO"
     # is one name and was matched whole above)
     words = text.split(" ")
