@@ -138,6 +138,7 @@ def test_a_forecast_date_missing_from_features_is_a_data_error(tmp_path, feature
     )
     (forecast / "country_forecast.csv").write_text("iso3\nCUB\n", encoding="utf-8")
     (forecast / "tally.csv").write_text(",mean\nyes,185\n", encoding="utf-8")
+    (forecast / "drivers.csv").write_text("iso3,driver\n", encoding="utf-8")
     with pytest.raises(DataError, match=r"features\.csv: no rows as of 2025-10-01"):
         load_report_data(forecast, features_path=bad, backtest_dir=tmp_path / "none")
 
@@ -268,7 +269,10 @@ def test_a_corrupt_feature_cache_is_rebuilt_with_one_warning(tmp_path, capsys, m
 
     votes = tmp_path / "votes.parquet"
     votes.write_bytes(b"votes")  # only hashed: the build below is replaced
-    key = features.data_key(votes, tmp_path / "e.csv", tmp_path / "c.csv")
+    # the sponsors table beside votes.parquet is part of the key (absent here)
+    key = features.data_key(
+        votes, tmp_path / "e.csv", tmp_path / "c.csv", tmp_path / "sponsors.parquet"
+    )
     cache = tmp_path / f"features-{key}.parquet"
     cache.write_bytes(b"PAR1 half a file, as a killed write leaves it")
     table = pd.DataFrame(

@@ -521,7 +521,7 @@ def _check_members(table: pd.DataFrame, fail, source: str) -> None:
     member = countries.member_mask(table["iso3"].to_numpy(), table["as_of"].to_numpy())
     if not member.all():
         row = int(np.flatnonzero(~member)[0])
-        day = pd.Timestamp(cast(str, table.at[row, "as_of"])).date()
+        day = cast(pd.Timestamp, table.at[row, "as_of"]).date()
         raise fail("iso3", row, table.at[row, "iso3"], f"ISO3 codes of the UN members on {day}")
     dup = table.duplicated(["as_of", "iso3"]).to_numpy()
     if dup.any():
@@ -530,7 +530,7 @@ def _check_members(table: pd.DataFrame, fail, source: str) -> None:
     for as_of, group in table.groupby("as_of", sort=True)["iso3"]:
         absent = sorted(set(countries.members_on(as_of)) - set(group))
         if absent:
-            day = pd.Timestamp(cast(str, as_of)).date()
+            day = cast(pd.Timestamp, as_of).date()
             raise DataError(
                 f"{source}: as_of {day}: column 'iso3' lacks {absent[:5]}"
                 f"{' ...' if len(absent) > 5 else ''} ({len(absent)} member(s) of the day); "
