@@ -5,17 +5,24 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import optimize
+from scipy.special import logsumexp
 
 from unvote.countries import GROUPS
 from unvote.errors import DataError
 from unvote.model import (
+    ALPHA_CAMPAIGN,
+    ALPHA_CONST,
+    CAMPAIGN_TERMS,
     CAMPAIGN_YEARS,
+    DEFAULT_ALPHA,
     NON_REFERENCE,
     OUTCOMES,
     PROBA_COLUMNS,
     VoteChoiceModel,
     derive_features,
     probabilities,
+    training_rows,
     training_table,
 )
 
@@ -212,3 +219,143 @@ def test_unpenalised_limit_matches_statsmodels():
     np.testing.assert_allclose(res.params.to_numpy(), np.asarray(ref.params), atol=1e-5)
     se = res.summary()["se"].to_numpy()
     np.testing.assert_allclose(se, np.asarray(ref.bse).ravel("F"), rtol=1e-4)
+
+
+# --- the penalised fit against an independent implementation -----------------------------
+#
+# The objective is written again here, from the model's definition rather than from
+# unvote.model: the negative multinomial log-likelihood (reference yes) plus half the
+# penalty-weighted squared coefficients, the penalty being ALPHA_CONST on the intercepts,
+# ALPHA_CAMPAIGN on the campaign terms and alpha on every other slope. It is minimised by
+# L-BFGS (scipy), not Newton's method, and its Hessian is taken by finite differences.
+
+
+def _penalty(terms, alpha: float) -> np.ndarray:
+    """The prior precision of each design column, from the model's definition."""
+    return np.array(
+        [
+            ALPHA_CONST if t == "const" else ALPHA_CAMPAIGN if t in CAMPAIGN_TERMS else alpha
+            for t in terms
+        ]
+    )
+
+
+def _objective(theta: np.ndarray, Z: np.ndarray, y: np.ndarray, penalty: np.ndarray):
+    """Penalised negative log-likelihood and its gradient.
+
+    ``theta`` is ``params.ravel("F")`` (all abstain coefficients, then no, then absent),
+    the layout of ``VoteChoiceResults.cov``; ``y`` holds outcome codes 0-3 (yes first).
+    """
+    n, p = Z.shape
+    B = theta.reshape(3, p).T
+    eta = np.column_stack([np.zeros(n), Z @ B])
+    lse = logsumexp(eta, axis=1)
+    value = (lse - eta[np.arange(n), y]).sum() + 0.5 * (penalty[:, None] * B**2).sum()
+    resid = np.exp(eta - lse[:, None]) - np.eye(4)[y]
+    grad = Z.T @ resid[:, 1:] + penalty[:, None] * B
+    return value, grad.ravel("F")
+
+
+def _independent_fit(Z: np.ndarray, vote: pd.Series, penalty: np.ndarray) -> np.ndarray:
+    """The minimiser of :func:`_objective` by L-BFGS, shape (p, 3)."""
+    y = pd.Categorical(vote, categories=OUTCOMES).codes
+    assert (y >= 0).all()
+    p = Z.shape[1]
+    out = optimize.minimize(
+        _objective,
+        np.zeros(3 * p),
+        args=(Z, y, penalty),
+        jac=True,
+        method="L-BFGS-B",
+        # ftol 0: run until no step lowers the objective (the gradient test alone stops
+        # L-BFGS early on the flat directions of the rare outcomes)
+        options={"maxiter": 20000, "maxcor": 50, "ftol": 0.0, "gtol": 1e-10},
+    )
+    assert np.abs(out.jac).max() < 1e-4, out.message
+    return out.x.reshape(3, p).T
+
+
+@pytest.fixture(scope="module")
+def penalised():
+    """A fit at the penalty the forecast uses, on a problem with campaign years in it."""
+    rng = np.random.default_rng(5)
+    X = _features(rng, 1500)
+    vote, _ = _draw_votes(rng, X)
+    res = VoteChoiceModel(alpha=DEFAULT_ALPHA).fit(X.assign(vote=vote))
+    assert res.converged
+    assert X["year"].isin(CAMPAIGN_YEARS).any() and (~X["year"].isin(CAMPAIGN_YEARS)).any()
+    return res, X, vote
+
+
+def test_the_penalty_is_alpha_const_on_intercepts_alpha_campaign_on_campaign_terms(penalised):
+    """At the mode the likelihood's score balances each coefficient's own penalty.
+
+    The stationarity condition of the penalised fit, score_j = penalty_j * beta_j, with
+    the penalty the model defines: ALPHA_CONST on the intercepts, ALPHA_CAMPAIGN on the
+    campaign terms, alpha on the other slopes. A penalty vector built wrong (alpha on the
+    intercepts or on the campaign terms, ALPHA_CONST on a slope) breaks it by far more than
+    the tolerance: the three penalties differ by orders of magnitude and the coefficients
+    they multiply are not near zero.
+    """
+    res, X, vote = penalised
+    Z = res.design(X)
+    resid = res.predict_proba(X).to_numpy() - one_hot_codes(vote)
+    score = -(Z.T @ resid[:, 1:])  # d loglik / d params, shape (p, 3)
+    beta = res.params
+    assert len({ALPHA_CONST, ALPHA_CAMPAIGN, DEFAULT_ALPHA}) == 3
+    assert (beta.loc["const"].abs() > 1).all()
+    assert (beta.loc[["campaign", "campaign_x_admin_pct"]].abs().max(axis=1) > 0.3).all()
+    assert (beta.loc["agree_us"].abs() > 1).any()
+    balance = _penalty(res.terms, DEFAULT_ALPHA)[:, None] * beta.to_numpy()
+    np.testing.assert_allclose(score, balance, atol=1e-8)
+
+
+def one_hot_codes(vote: pd.Series) -> np.ndarray:
+    """One-hot of the votes in OUTCOMES order (written here, not unvote.model.one_hot)."""
+    return np.eye(4)[pd.Categorical(vote, categories=OUTCOMES).codes]
+
+
+def test_penalised_fit_matches_an_independent_minimiser(penalised):
+    """Coefficients: Newton's mode equals L-BFGS on the objective written independently."""
+    res, X, vote = penalised
+    Z = res.design(X)
+    ref = _independent_fit(Z, vote, _penalty(res.terms, DEFAULT_ALPHA))
+    np.testing.assert_allclose(res.params.to_numpy(), ref, atol=1e-5)
+
+
+def test_laplace_covariance_is_the_inverse_numerical_hessian(penalised):
+    """Covariance: the inverse of the independent objective's Hessian, by central differences."""
+    res, X, vote = penalised
+    Z = res.design(X)
+    y = pd.Categorical(vote, categories=OUTCOMES).codes
+    penalty = _penalty(res.terms, DEFAULT_ALPHA)
+    theta = res.params.to_numpy().ravel("F")
+    h = 1e-5
+    columns = []
+    for j in range(theta.size):
+        step = np.zeros_like(theta)
+        step[j] = h
+        up = _objective(theta + step, Z, y, penalty)[1]
+        down = _objective(theta - step, Z, y, penalty)[1]
+        columns.append((up - down) / (2 * h))
+    hessian = np.column_stack(columns)
+    hessian = (hessian + hessian.T) / 2
+    np.testing.assert_allclose(np.linalg.inv(res.cov), hessian, rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(res.cov, np.linalg.inv(hessian), rtol=1e-5, atol=1e-8)
+
+
+def test_penalised_fit_on_the_committed_data_matches_an_independent_minimiser():
+    """The forecast's own fit (1993-2024, DEFAULT_ALPHA): Newton's mode equals L-BFGS's."""
+    from unvote import paths
+    from unvote.features import load_features
+    from unvote.history import load_embargo_votes
+
+    table = training_table(
+        load_features(paths.FEATURES_CSV), load_embargo_votes(paths.EMBARGO_VOTES_CSV)
+    )
+    train = training_rows(table, 2025)
+    res = VoteChoiceModel().fit(train)
+    assert res.model.alpha == DEFAULT_ALPHA and res.converged
+    assert "campaign" in res.terms
+    ref = _independent_fit(res.design(train), train["vote"], _penalty(res.terms, DEFAULT_ALPHA))
+    np.testing.assert_allclose(res.params.to_numpy(), ref, atol=1e-4)
