@@ -69,13 +69,22 @@ def test_orientation_follows_the_reference():
 def test_uninformative_votes_and_thin_records():
     votes, _ = _simulated_votes(np.random.default_rng(5), n_items=30)
     m = vote_matrix(votes)
-    m["unanimous"] = 1.0
     m.loc["C01"] = np.nan
     m.loc["C01", m.columns[:3]] = 1.0  # 3 recorded votes < MIN_VOTES
-    est = fit_ideal_points(m)
+    # every simulated roll call splits the countries (recorded values differ), so each one
+    # recorded counts in n_votes
+    assert (m.nunique() > 1).all()
+    expected = m.notna().sum(axis=1)
+    # roll calls on which all recorded votes are the same: all yes, and all no with gaps
+    unanimous = m.assign(all_yes=1.0, all_no=np.where(np.arange(len(m)) % 3 == 0, np.nan, 0.0))
+    est = fit_ideal_points(unanimous)
     assert np.isnan(est.loc["C01", "ideal_point"])
-    assert est.loc["C02", "n_votes"] <= 30  # the unanimous roll call is not counted
     assert est["ideal_point"].notna().sum() == len(m) - 1
+    # the unanimous roll calls are not counted...
+    assert est["n_votes"].tolist() == expected.tolist()
+    # ...nor fitted: the positions are those without them
+    without = fit_ideal_points(m)
+    np.testing.assert_allclose(est["ideal_point"], without["ideal_point"], rtol=0, atol=1e-8)
 
 
 def test_session_ideal_points_and_correlation():
