@@ -256,6 +256,11 @@ def _objective(theta: np.ndarray, Z: np.ndarray, y: np.ndarray, penalty: np.ndar
     return value, grad.ravel("F")
 
 
+def _one_hot(vote: pd.Series) -> np.ndarray:
+    """One-hot of the votes in OUTCOMES order (written here, not unvote.model.one_hot)."""
+    return np.eye(4)[pd.Categorical(vote, categories=OUTCOMES).codes]
+
+
 def _independent_fit(Z: np.ndarray, vote: pd.Series, penalty: np.ndarray) -> np.ndarray:
     """The minimiser of :func:`_objective` by L-BFGS, shape (p, 3)."""
     y = pd.Categorical(vote, categories=OUTCOMES).codes
@@ -267,8 +272,8 @@ def _independent_fit(Z: np.ndarray, vote: pd.Series, penalty: np.ndarray) -> np.
         args=(Z, y, penalty),
         jac=True,
         method="L-BFGS-B",
-        # ftol 0: run until no step lowers the objective (the gradient test alone stops
-        # L-BFGS early on the flat directions of the rare outcomes)
+        # ftol 0: run until no step lowers the objective; with the default relative
+        # reduction test L-BFGS stops 4e-4 from the mode on the committed 1993-2024 rows
         options={"maxiter": 20000, "maxcor": 50, "ftol": 0.0, "gtol": 1e-10},
     )
     assert np.abs(out.jac).max() < 1e-4, out.message
@@ -299,7 +304,7 @@ def test_the_penalty_is_alpha_const_on_intercepts_alpha_campaign_on_campaign_ter
     """
     res, X, vote = penalised
     Z = res.design(X)
-    resid = res.predict_proba(X).to_numpy() - one_hot_codes(vote)
+    resid = res.predict_proba(X).to_numpy() - _one_hot(vote)
     score = -(Z.T @ resid[:, 1:])  # d loglik / d params, shape (p, 3)
     beta = res.params
     assert len({ALPHA_CONST, ALPHA_CAMPAIGN, DEFAULT_ALPHA}) == 3
@@ -308,11 +313,6 @@ def test_the_penalty_is_alpha_const_on_intercepts_alpha_campaign_on_campaign_ter
     assert (beta.loc["agree_us"].abs() > 1).any()
     balance = _penalty(res.terms, DEFAULT_ALPHA)[:, None] * beta.to_numpy()
     np.testing.assert_allclose(score, balance, atol=1e-8)
-
-
-def one_hot_codes(vote: pd.Series) -> np.ndarray:
-    """One-hot of the votes in OUTCOMES order (written here, not unvote.model.one_hot)."""
-    return np.eye(4)[pd.Categorical(vote, categories=OUTCOMES).codes]
 
 
 def test_penalised_fit_matches_an_independent_minimiser(penalised):

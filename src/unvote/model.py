@@ -11,6 +11,17 @@ Why penalised: the non-yes outcomes are rare (a handful of countries a year) and
 feature patterns separate them perfectly (the United States has voted no every year but
 2016), where the unpenalised likelihood has no finite maximum.
 
+Why not statsmodels: its results API (``summary``, ``cov_params``, ``predict``) would be
+welcome, but statsmodels (0.15) cannot fit this model through supported, tested API.
+``MNLogit.fit_regularized`` penalises with L1 only, ``GLM.fit_regularized`` has no
+multinomial family, and the L2 ``PenalizedMixin`` is private (``statsmodels.base._penalized``)
+and tested with binary and count models only; mixed into ``MNLogit`` it finds the same
+mode and covariance as here, but ``summary()`` raises because the penalty cannot take
+MNLogit's two-dimensional parameters. A ``GenericLikelihoodModel`` subclass would need the
+same likelihood, gradient and Hessian written here. So the fit stays this module's
+Newton's method, and the tests hold it to an independent minimiser of the same objective
+(L-BFGS, at :data:`DEFAULT_ALPHA`) and to statsmodels' ``MNLogit`` in the unpenalised limit.
+
 The design (``VoteChoiceResults.design``):
 
 - ``const``;
