@@ -271,6 +271,12 @@ def test_rebuild_from_shared_raw_reproduces_the_committed_files(tmp_path):
     votes = load_all_votes(written["votes"])
     assert len(votes) > 900_000
     assert votes.groupby("resolution")["date"].nunique().eq(1).all()
+    # the committed roll calls and sponsors (the features of any date read them): the same
+    # tables (compared as tables: parquet's bytes name the writer's version)
+    pd.testing.assert_frame_equal(votes, load_all_votes(paths.ALL_VOTES_PARQUET))
+    pd.testing.assert_frame_equal(
+        pd.read_parquet(written["sponsors"]), pd.read_parquet(paths.SPONSORS_PARQUET)
+    )
     shutil.rmtree(tmp_path / "i")
 
 

@@ -12,7 +12,18 @@ import pytest
 from unvote import __version__, paths
 from unvote.cli import main
 from unvote.errors import DataError, UnvoteError
-from unvote.forecast import COUNTRY_COLUMNS, evaluate, prepare, run_forecast
+from unvote.forecast import (
+    ARTICLE_COLUMNS,
+    COUNTRY_COLUMNS,
+    LABEL_COLUMNS,
+    PROBA_COLUMNS,
+    actual_and_scores,
+    article_table,
+    evaluate,
+    features_as_of,
+    prepare,
+    run_forecast,
+)
 from unvote.scenario import BASELINE, Lever, Scenario, load_scenario
 from unvote.simulate import Uncertainty
 
@@ -31,30 +42,38 @@ def forecast(tmp_path, *args):
     return code, out
 
 
-def test_forecast_writes_the_four_files_as_specified(tmp_path, capsys):
+def test_forecast_writes_its_files_as_specified(tmp_path, capsys):
     code, out = forecast(tmp_path)
     assert code == 0
     assert sorted(p.name for p in out.iterdir()) == [
+        "article_table.csv",
         "country_forecast.csv",
         "drivers.csv",
         "forecast.json",
         "tally.csv",
     ]
     drivers = pd.read_csv(out / "drivers.csv", keep_default_na=False, na_values=[""])
-    assert list(drivers.columns[:4]) == ["iso3", "driver", "outcome", "effect"]
+    assert list(drivers.columns[:6]) == [*LABEL_COLUMNS, "iso3", "driver", "outcome", "effect"]
     assert set(drivers["kind"]) == {"model", "lever", "rule"}
     # the sponsor's one row is the rule; every other member has model terms and levers
     assert drivers.loc[drivers["iso3"] == "CUB", "kind"].tolist() == ["rule"]
     assert drivers.loc[drivers["kind"] == "lever", "iso3"].nunique() > 100
     countries = pd.read_csv(out / "country_forecast.csv", keep_default_na=False)
-    assert tuple(countries.columns) == COUNTRY_COLUMNS
+    assert tuple(countries.columns) == (*LABEL_COLUMNS, *COUNTRY_COLUMNS)
+    assert set(countries["scenario"]) == {"us_lobbying_2025"}
+    assert set(countries["as_of"]) == {"2025-10-01"}
     assert len(countries) == 193 and countries["iso3"].is_unique
     assert countries["p_yes"].is_monotonic_increasing
     probs = countries[["p_yes", "p_abstain", "p_no", "p_absent"]].sum(axis=1)
     np.testing.assert_allclose(probs, 1.0, atol=1e-5)
     tally = pd.read_csv(out / "tally.csv", index_col=0)
     assert list(tally.index) == ["yes", "no", "abstain", "absent"]
-    assert list(tally.columns) == ["mean", "q05", "q10", "q25", "q50", "q75", "q90", "q95"]
+    # the vote stays first (the report reads tally.csv with index_col=0)
+    assert tally.index.name == "vote"
+    assert list(tally.columns) == [
+        *LABEL_COLUMNS,
+        *["mean", "q05", "q10", "q25", "q50", "q75", "q90", "q95"],
+    ]
     assert tally["mean"].sum() == pytest.approx(193)
     doc = json.loads((out / "forecast.json").read_text())
     assert doc["scenario"]["name"] == "us_lobbying_2025"
@@ -74,8 +93,12 @@ def test_forecast_writes_the_four_files_as_specified(tmp_path, capsys):
     assert doc["scenario"]["source"] == "scenarios/us_lobbying_2025.toml"
     assert doc["data_last_vote_date"] == "2024-10-30" and doc["version"] == __version__
     pd.testing.assert_frame_equal(
-        pd.DataFrame.from_dict(doc["tally"], orient="index"), tally, check_names=False
+        pd.DataFrame.from_dict(doc["tally"], orient="index"),
+        tally.drop(columns=list(LABEL_COLUMNS)),
+        check_names=False,
     )
+    # the 2025 vote is not in the data: nothing to score
+    assert doc["actual"] is None and doc["scores"] is None
     assert set(doc["baseline"]["tally"]) == set(tally.index)
     assert set(doc["baseline"]["thresholds"]) == set(doc["thresholds"])
     assert [row["iso3"] for row in doc["countries"]] == list(countries["iso3"])
@@ -86,6 +109,13 @@ def test_forecast_writes_the_four_files_as_specified(tmp_path, capsys):
     # last year's result, read from the data, next to the forecast
     assert "2024 result" in printed and "187" in printed
     assert "15 states most likely not to vote yes" in printed
+    assert "Actual result" not in printed
+    article = pd.read_csv(out / "article_table.csv", keep_default_na=False)
+    assert tuple(article.columns) == (*LABEL_COLUMNS, *ARTICLE_COLUMNS)
+    # one row per state, in the order of country_forecast.csv: least likely yes first
+    assert list(article["ISO3"]) == list(countries["iso3"])
+    assert article.set_index("ISO3").loc["FRA", "Blocs"] == "European Union; NATO"
+    assert article.set_index("ISO3").loc["FRA", "Regional group"] == "Western European and Others"
 
 
 def test_predict_is_the_models_linear_predictor(context):
@@ -173,7 +203,11 @@ def test_compare_prints_and_writes_the_differences(tmp_path, capsys):
     assert "us_lobbying_2025 against baseline" in printed
     assert re.search(r"^probability\s+baseline\s+us_lobbying_2025$", printed, re.MULTILINE)
     header = (out / "compare_thresholds.csv").read_text(encoding="utf-8").splitlines()[0]
-    assert header == "probability,baseline,us_lobbying_2025"
+    assert header == "probability,scenario,as_of,baseline,us_lobbying_2025"
+    for name in ("compare_tally.csv", "compare_thresholds.csv", "compare_countries.csv"):
+        frame = pd.read_csv(out / name)
+        assert set(frame["scenario"]) == {"baseline vs us_lobbying_2025"}, name
+        assert set(frame["as_of"]) == {"2025-10-01"}, name
 
 
 @pytest.mark.parametrize(
@@ -268,9 +302,177 @@ def test_bad_scenario_files_exit_2_and_write_nothing(tmp_path, capsys, text, key
     assert path in err and key in err and "allowed" in err and "\n" not in err
 
 
-def test_other_as_of_dates_need_the_raw_cache(tmp_path):
-    with pytest.raises(DataError, match="run `make data`"):
-        prepare("2025-03-01", votes_path=tmp_path / "absent.parquet")
+def test_without_the_roll_calls_the_message_names_the_nearest_dates(tmp_path, capsys, monkeypatch):
+    # a fresh clone has the roll calls; a clone without them gets the dates that still work
+    missing = tmp_path / "votes.parquet"
+    monkeypatch.setattr(paths, "ALL_VOTES_PARQUET", missing)
+    code, out = forecast(tmp_path, "--scenario", "baseline", "--as-of", "2019-10-01")
+    assert code == 2 and not out.exists()
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err and str(missing) in err
+    # the days before the 2018 and 2019 votes, which features.csv holds
+    assert "the nearest 2018-10-31 and 2019-11-06" in err
+    # the day before the 1993 vote precedes the first allowed date: not offered
+    with pytest.raises(DataError, match=r"the nearest 1994-10-25;"):
+        prepare("1993-12-01", votes_path=missing)
+
+
+def test_a_date_features_csv_lacks_gets_the_features_it_would_hold():
+    # computed from the committed roll calls and sponsors, as features.csv is
+    from unvote.features import load_features
+    from unvote.history import load_embargo_votes
+
+    features, day = load_features(paths.FEATURES_CSV), pd.Timestamp("2019-11-06")
+    held = features.loc[features["as_of"] == day].drop(columns=["as_of", "year"])
+    computed = features_as_of(
+        features.loc[features["as_of"] != day],
+        load_embargo_votes(paths.EMBARGO_VOTES_CSV),
+        day,
+        features_path=paths.FEATURES_CSV,
+        votes_path=paths.ALL_VOTES_PARQUET,
+    )
+    pd.testing.assert_frame_equal(
+        computed,
+        held.set_index("iso3").sort_index().loc[:, computed.columns],
+        check_dtype=False,
+        check_exact=True,
+    )
+
+
+def test_forecasts_as_of_two_dates_say_which_is_which(tmp_path):
+    frames: dict[str, list[pd.DataFrame]] = {}
+    for day in ("2018-10-31", "2019-11-06"):
+        out = tmp_path / day
+        code = main(["forecast", "--scenario", "baseline", "--as-of", day, "--draws", "50",
+                     "--out", str(out)])  # fmt: skip
+        assert code == 0
+        for name in ("country_forecast.csv", "tally.csv", "drivers.csv", "article_table.csv"):
+            frames.setdefault(name, []).append(pd.read_csv(out / name, keep_default_na=False))
+    for name, (first, second) in frames.items():
+        assert list(first.columns) == list(second.columns), name
+        both = pd.concat([first, second])
+        assert set(both["scenario"]) == {"baseline"}, name
+        # the as_of column alone separates the two runs' rows
+        assert both.groupby("as_of").size().to_dict() == {
+            "2018-10-31": len(first),
+            "2019-11-06": len(second),
+        }, name
+
+
+def test_article_table_names_groups_and_blocs_and_rounds_half_up():
+    countries = pd.DataFrame(
+        {
+            "iso3": ["AAA", "BBB"],
+            "country": ["Aland", "Bland"],
+            "p_yes": [0.125, 0.9375],
+            "p_abstain": [0.375, 0.0],
+            "p_no": [0.0625, 0.0625],
+            "p_absent": [0.4375, 0.0],
+            "last_vote": ["yes", "none"],
+            "p_yes_baseline": [0.5, 0.9375],
+        }
+    )
+    features = pd.DataFrame(
+        {"group": ["none", "African"], "eu": [True, False], "nato": [True, False]},
+        index=pd.Index(["BBB", "AAA"], name="iso3"),
+    )
+    table = article_table(countries, features)
+    assert tuple(table.columns) == ARTICLE_COLUMNS
+    assert table.to_dict(orient="records") == [
+        {
+            "Country": "Aland",
+            "ISO3": "AAA",
+            "Regional group": "African",
+            "Blocs": "",
+            "Last vote": "yes",
+            # 12.5 -> 13, 37.5 -> 38, 6.25 -> 6, 43.75 -> 44: whole percents, half up
+            "Yes (%)": 13,
+            "Abstain (%)": 38,
+            "No (%)": 6,
+            "Absent (%)": 44,
+            "Yes without the campaign (%)": 50,
+        },
+        {
+            "Country": "Bland",
+            "ISO3": "BBB",
+            "Regional group": "",
+            "Blocs": "European Union; NATO",
+            "Last vote": "none on record",
+            "Yes (%)": 94,
+            "Abstain (%)": 0,
+            "No (%)": 6,
+            "Absent (%)": 0,
+            "Yes without the campaign (%)": 94,
+        },
+    ]
+
+
+def _tiny_vote():
+    """Five states, two votes: B and E leave yes, C is absent after a yes, D stays no."""
+    before = {"A": "yes", "B": "yes", "C": "yes", "D": "no", "E": "yes"}
+    now = {"A": "yes", "B": "abstain", "C": "absent", "D": "no", "E": "no"}
+    embargo = pd.DataFrame(
+        [(2018, "2018-11-01", k, v) for k, v in before.items()]
+        + [(2019, "2019-11-07", k, v) for k, v in now.items()],
+        columns=["year", "date", "iso3", "vote"],
+    ).assign(date=lambda f: pd.to_datetime(f["date"]))
+    probs = {
+        "A": (0.9, 0.05, 0.03, 0.02),
+        "B": (0.5, 0.3, 0.1, 0.1),
+        "C": (0.8, 0.1, 0.05, 0.05),
+        "D": (0.1, 0.1, 0.7, 0.1),
+        "E": (0.6, 0.1, 0.2, 0.1),
+    }
+    countries = pd.DataFrame.from_dict(probs, orient="index", columns=list(PROBA_COLUMNS))
+    return countries.rename_axis("iso3").reset_index(), embargo
+
+
+def test_a_back_dated_forecast_is_scored_as_by_hand():
+    countries, embargo = _tiny_vote()
+    actual, scores = actual_and_scores(countries, embargo, 2019, top=1)
+    assert actual == {"year": 2019, "date": "2019-11-07", "yes": 1, "abstain": 1, "no": 2,
+                      "absent": 1}  # fmt: skip
+    assert scores is not None
+    # the probability of what each state did: A yes .9, B abstain .3, C absent .05, D no .7,
+    # E no .2
+    assert scores["log_loss"] == pytest.approx(-np.log([0.9, 0.3, 0.05, 0.7, 0.2]).mean())
+    # (p - y)^2 summed per state: .0138, .76, 1.555, .12, 1.02
+    assert scores["brier"] == pytest.approx(3.4688 / 5)
+    # C was absent: not a departure, counted apart; D never voted yes
+    assert scores["left_yes"] == 2 and scores["left_yes_states"] == ["B", "E"]
+    assert scores["absent_after_yes"] == 1 and scores["absent_after_yes_states"] == ["C"]
+    # ranked among A, B, E (yes before, present now) by 1 - p_yes: B .5, E .4, A .1
+    assert scores["ranked_among"] == 3 and scores["n"] == 5
+    assert scores["left_yes_in_top"] == 1 and scores["left_yes_auc"] == 1.0
+    assert actual_and_scores(countries, embargo, 2019, top=2)[1]["left_yes_in_top"] == 2
+    # a vote not in the data: nothing to score
+    assert actual_and_scores(countries, embargo, 2020) == (None, None)
+
+
+def test_a_back_dated_forecast_prints_and_saves_the_actual_result(tmp_path, capsys):
+    from unvote.backtest import log_loss
+
+    code, out = forecast(tmp_path, "--scenario", "baseline", "--as-of", "2019-11-06")
+    assert code == 0
+    printed = capsys.readouterr().out
+    assert "Actual result (2019-11-07): yes 187, no 3, abstain 2, absent 1" in printed
+    # Brazil (no) and Colombia (abstain) left yes; Ukraine abstained after an absence
+    assert "Left yes since the last vote: 2 (BRA, COL);" in printed
+    assert "Absent after voting yes (not counted as leaving): 0" in printed
+    doc = json.loads((out / "forecast.json").read_text())
+    assert doc["actual"] == {"year": 2019, "date": "2019-11-07", "yes": 187, "abstain": 2,
+                             "no": 3, "absent": 1}  # fmt: skip
+    scores = doc["scores"]
+    assert scores["left_yes_states"] == ["BRA", "COL"] and scores["top"] == 25
+    assert 0 <= scores["left_yes_in_top"] <= 2 and scores["n"] == 193
+    # the saved score is the log loss of the saved probabilities
+    countries = pd.read_csv(out / "country_forecast.csv", keep_default_na=False)
+    embargo = pd.read_csv(paths.EMBARGO_VOTES_CSV, keep_default_na=False)
+    vote = embargo.loc[embargo["year"] == 2019].set_index("iso3")["vote"]
+    rows = countries.set_index("iso3").sort_index()
+    assert scores["log_loss"] == pytest.approx(
+        log_loss(rows[list(PROBA_COLUMNS)].to_numpy(), vote.loc[rows.index]), abs=1e-5
+    )
 
 
 def test_an_earlier_embargo_vote_can_be_forecast_from_its_own_past(context):

@@ -1,7 +1,7 @@
 """Build the processed tables from the raw UN files: ``unvote data build``.
 
 raw folders -> one tidy table per source -> cross-checked where they overlap -> combined
-tidy table (``data/interim/votes.parquet``) -> the embargo votes 1992-2024
+tidy table (``data/processed/votes.parquet``) -> the embargo votes 1992-2024
 (``data/processed/embargo_votes.csv``) and the member states (``countries.csv``).
 
 The raw folder holds any of these sub-folders (the ones present are read):
@@ -268,7 +268,7 @@ def _span(years: tuple[int, ...]) -> str:
 def build_all(
     raw_dir: str | os.PathLike = paths.RAW_DIR,
     out_dir: str | os.PathLike = paths.PROCESSED_DIR,
-    interim_dir: str | os.PathLike = paths.INTERIM_DIR,
+    interim_dir: str | os.PathLike = paths.ALL_VOTES_PARQUET.parent,
     *,
     until: str | pd.Timestamp = CUTOFF,
     progress: bool = True,
@@ -285,7 +285,8 @@ def build_all(
     raw_dir : path-like
         Folder with the source sub-folders (see the module docstring).
     out_dir, interim_dir : path-like
-        Where the committed tables and the full tidy table go.
+        Where the embargo and countries tables, and the roll-call and sponsors tables, go
+        (by default both to ``data/processed``: all four are committed).
     until : date-like
         Only votes before this day go into any table (default: :data:`CUTOFF`, the
         shipped forecast's as-of date). A later day takes in newer votes from a fresh
@@ -325,12 +326,18 @@ def build_all(
             "votes": interim_dir / paths.ALL_VOTES_PARQUET.name,
             "sponsors": interim_dir / paths.SPONSORS_PARQUET.name,
         }
-        with atomic_dir(interim_dir) as tmp:
-            votes.to_parquet(tmp / written["votes"].name, index=False)
-            sponsors.to_parquet(tmp / written["sponsors"].name, index=False)
-        with atomic_dir(out_dir) as tmp:
-            write_csv(tmp / written["embargo_votes"].name, embargo)
-            write_csv(tmp / written["countries"].name, countries)
+        writers: dict[str, Callable[[Path], object]] = {
+            "votes": lambda path: votes.to_parquet(path, index=False),
+            "sponsors": lambda path: sponsors.to_parquet(path, index=False),
+            "embargo_votes": lambda path: write_csv(path, embargo),
+            "countries": lambda path: write_csv(path, countries),
+        }
+        # one swap per folder: by default both kinds of table go to data/processed
+        for folder in dict.fromkeys((interim_dir, out_dir)):
+            with atomic_dir(folder) as tmp:
+                for key, path in written.items():
+                    if path.parent == folder:
+                        writers[key](tmp / path.name)
     if progress:
         for path in written.values():
             print(f"wrote {path}", file=sys.stderr)

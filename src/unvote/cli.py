@@ -184,7 +184,9 @@ def build_parser() -> argparse.ArgumentParser:
         "as-of date; a later day takes in newer votes from a fresh download)",
     )
     build.add_argument("--out", default=str(paths.PROCESSED_DIR), help=argparse.SUPPRESS)
-    build.add_argument("--interim", default=str(paths.INTERIM_DIR), help=argparse.SUPPRESS)
+    build.add_argument(
+        "--interim", default=str(paths.ALL_VOTES_PARQUET.parent), help=argparse.SUPPRESS
+    )
     build.set_defaults(func=_cmd_data_build)
 
     history = _command(sub, "history", "the embargo votes 1992-2024, as recorded")

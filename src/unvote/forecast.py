@@ -11,8 +11,11 @@
 4. draw every random number once from ``numpy.random.default_rng(seed)`` and simulate the
    scenario and the baseline on them (:func:`unvote.simulate.simulate_many`).
 
-:func:`write_forecast` writes ``country_forecast.csv``, ``tally.csv`` and ``forecast.json``
-whole or not at all.
+:func:`write_forecast` writes ``country_forecast.csv``, ``tally.csv``, ``drivers.csv``,
+``article_table.csv`` and ``forecast.json`` whole or not at all; every CSV starts with the
+``scenario`` and ``as_of`` it belongs to (``tally.csv`` after its index, the vote). When the
+vote forecast is already in the data (a back-dated forecast), the result also holds the
+actual tally and the forecast's scores (:func:`actual_and_scores`).
 """
 
 from __future__ import annotations
@@ -71,6 +74,21 @@ COUNTRY_COLUMNS: tuple[str, ...] = (
 )
 #: Decimals kept in the written files: plenty for probabilities, and byte-stable.
 DECIMALS = 6
+#: The columns that say which forecast a CSV row belongs to (first in every CSV).
+LABEL_COLUMNS: tuple[str, ...] = ("scenario", "as_of")
+#: article_table.csv after LABEL_COLUMNS: names and groups in words, whole percentages.
+ARTICLE_COLUMNS: tuple[str, ...] = (
+    "Country",
+    "ISO3",
+    "Regional group",
+    "Blocs",
+    "Last vote",
+    "Yes (%)",
+    "Abstain (%)",
+    "No (%)",
+    "Absent (%)",
+    "Yes without the campaign (%)",
+)
 
 
 @dataclass(frozen=True)
@@ -157,6 +175,11 @@ class ForecastResult:
         The baseline's probabilities: index ISO3, columns p_yes .. p_absent.
     sponsors : tuple of str
         States fixed at yes by the sponsor rule.
+    article : DataFrame
+        ``article_table.csv`` without its label columns (:func:`article_table`).
+    actual, scores : dict or None
+        For a back-dated forecast (the target vote is in the data), the actual tally and
+        the forecast's scores (:func:`actual_and_scores`); None otherwise.
     """
 
     scenario: Scenario
@@ -179,6 +202,9 @@ class ForecastResult:
     drivers: pd.DataFrame | None = None
     baseline_probs: pd.DataFrame | None = None
     sponsors: tuple[str, ...] = ()
+    article: pd.DataFrame | None = None
+    actual: dict | None = None
+    scores: dict | None = None
 
     def to_json(self) -> str:
         """forecast.json: the tally, thresholds, countries, scenario as loaded and provenance."""
@@ -209,6 +235,9 @@ class ForecastResult:
                     p_yes_change=self.countries["p_yes"] - self.countries["p_yes_baseline"]
                 ).to_dict(orient="records")
             ),
+            # null unless the forecast vote is in the data (a back-dated forecast)
+            "actual": self.actual,
+            "scores": _rounded(self.scores),
         }
         return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
@@ -249,6 +278,19 @@ def parse_as_of(as_of) -> pd.Timestamp:
     return as_day(as_of, "--as-of")
 
 
+def allowed_as_of(embargo: pd.DataFrame) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The first and last as-of dates a forecast accepts.
+
+    From the day after the first embargo vote of :data:`unvote.model.TRAIN_FIRST_YEAR`
+    (the first with an earlier vote to learn from) to :data:`MAX_HORIZON` after the last.
+    """
+    from unvote.model import TRAIN_FIRST_YEAR
+
+    dates = embargo.groupby("year")["date"].min().sort_index()
+    first = dates.loc[dates.index >= TRAIN_FIRST_YEAR].iloc[0] + pd.Timedelta(days=1)
+    return pd.Timestamp(first), pd.Timestamp(dates.iloc[-1] + MAX_HORIZON)
+
+
 def target_of(embargo: pd.DataFrame, as_of: pd.Timestamp, embargo_path) -> tuple[int, dict]:
     """The year of the first embargo vote after ``as_of`` and the last vote before it.
 
@@ -258,11 +300,8 @@ def target_of(embargo: pd.DataFrame, as_of: pd.Timestamp, embargo_path) -> tuple
         If ``as_of`` leaves no earlier vote to learn from, or lies more than a year after
         the data's last vote.
     """
-    from unvote.model import TRAIN_FIRST_YEAR
-
     dates = embargo.groupby("year")["date"].min().sort_index()
-    first_allowed = dates.loc[dates.index >= TRAIN_FIRST_YEAR].iloc[0] + pd.Timedelta(days=1)
-    last_allowed = dates.iloc[-1] + MAX_HORIZON
+    first_allowed, last_allowed = allowed_as_of(embargo)
     if not first_allowed <= as_of <= last_allowed:
         raise UnvoteError(
             f"{embargo_path}: --as-of {as_of.date()} is outside the data; allowed: "
@@ -290,32 +329,48 @@ def features_as_of(
     features_path,
     votes_path,
 ) -> pd.DataFrame:
-    """The features of the member states on ``as_of``: from features.csv, else the raw cache.
+    """The features of the member states on ``as_of``: from features.csv, else computed.
 
     features.csv holds the day before each embargo vote and 2025-10-01; any other date is
-    computed from the roll-call table ``votes_path`` (built from the raw files by
-    ``make data``).
+    computed from the committed roll-call table ``votes_path`` and the sponsors table
+    beside it (:data:`unvote.paths.SPONSORS_PARQUET`), as features.csv itself is.
 
     Returns
     -------
     DataFrame
         Index ISO3 (sorted), the feature columns.
+
+    Raises
+    ------
+    DataError
+        If ``as_of`` is not in features.csv and ``votes_path`` is missing: one line naming
+        the nearest dates that work without it.
     """
     rows = features.loc[features["as_of"] == as_of]
     if len(rows):
         return rows.drop(columns=["as_of", "year"]).set_index("iso3").sort_index()
     votes_path = Path(votes_path)
     if not votes_path.exists():
-        dates = sorted(features["as_of"].dt.date.astype(str).unique())
+        first, last = allowed_as_of(embargo)
+        held = pd.DatetimeIndex(features["as_of"].unique()).sort_values()
+        held = held[(held >= first) & (held <= last)]
+        before, after = held[held < as_of], held[held > as_of]
+        nearest = [f"{d.date()}" for d in (before[-1:].append(after[:1]))]
         raise DataError(
-            f"{features_path}: no features as of {as_of.date()} (it holds {dates[0]} ... "
-            f"{dates[-1]}: the day before each embargo vote, and the forecast date); other "
-            f"dates need the roll-call table {votes_path}: run `make data` first"
+            f"{votes_path}: missing, and {features_path} holds no features as of "
+            f"{as_of.date()}; allowed without it: the dates features.csv holds (the day "
+            f"before each embargo vote), the nearest {' and '.join(nearest)}; `make data` "
+            "rebuilds the roll-call table from the raw UN files"
         )
-    from unvote.features import build_features
+    from unvote.features import build_features, format_features
     from unvote.history import load_all_votes
 
-    return build_features(load_all_votes(votes_path), embargo, as_of).sort_index()
+    sponsors_path = votes_path.with_name(paths.SPONSORS_PARQUET.name)
+    sponsors = pd.read_parquet(sponsors_path) if sponsors_path.exists() else None
+    computed = build_features(load_all_votes(votes_path), embargo, as_of, sponsors=sponsors)
+    # rounded as features.csv is: the same forecast as if the file held the date, and the
+    # same bytes whatever the BLAS build (the ideal points' last digits depend on it)
+    return format_features(computed.assign(as_of=as_of)).drop(columns="as_of").sort_index()
 
 
 def prepare(
@@ -324,9 +379,15 @@ def prepare(
     model_features: Sequence[str] | None = None,
     features_path=paths.FEATURES_CSV,
     embargo_path=paths.EMBARGO_VOTES_CSV,
-    votes_path=paths.ALL_VOTES_PARQUET,
+    votes_path=None,
 ) -> Context:
     """Read the data, check the date, fit the model and the shock sizes (no randomness).
+
+    Parameters
+    ----------
+    votes_path : path, optional
+        The roll-call table the features of a date features.csv does not hold come from
+        (default :data:`unvote.paths.ALL_VOTES_PARQUET`, read at call time).
 
     Returns
     -------
@@ -341,7 +402,12 @@ def prepare(
     target_year, last_vote = target_of(embargo, as_of, embargo_path)
     features = load_features(features_path)
     X = features_as_of(
-        features, embargo, as_of, features_path=features_path, votes_path=votes_path
+        features,
+        embargo,
+        as_of,
+        features_path=features_path,
+        # read at call time, so that tests can redirect the committed table
+        votes_path=paths.ALL_VOTES_PARQUET if votes_path is None else votes_path,
     )
     X = X.assign(year=target_year)
     names = embargo.drop_duplicates("iso3", keep="last").set_index("iso3")["country"]
@@ -497,6 +563,131 @@ def country_table(context: Context, sim: Simulation, base: Simulation) -> pd.Dat
     return table.loc[:, list(COUNTRY_COLUMNS)].reset_index(drop=True)
 
 
+def article_table(countries: pd.DataFrame, features: pd.DataFrame) -> pd.DataFrame:
+    """article_table.csv (without its label columns): a table to print beside a story.
+
+    Parameters
+    ----------
+    countries : DataFrame
+        :func:`country_table`: its order (chance of not voting yes, highest first) is kept.
+    features : DataFrame
+        Index ISO3: ``group`` and the bloc booleans of the as-of date.
+
+    Returns
+    -------
+    DataFrame
+        Columns :data:`ARTICLE_COLUMNS`: the state's name and ISO3, its regional group
+        (empty for a member in none), its blocs in words (:data:`unvote.terms.BLOC_LABELS`,
+        "; "-separated), its last embargo vote ("none on record" for a new member) and
+        whole percentages, rounded half up (they need not add up to 100).
+    """
+    from unvote.features import NO_GROUP
+    from unvote.terms import BLOC_LABELS
+
+    rows = features.reindex(countries["iso3"])
+    blocs = [b for b in BLOC_LABELS if b in rows.columns]
+    words = [
+        "; ".join(BLOC_LABELS[b] for b in blocs if bool(member[b]))
+        for _, member in rows[blocs].iterrows()
+    ]
+    group = rows["group"].astype(str)
+
+    def percent(column: str) -> np.ndarray:
+        # half up, not numpy's half to even: 0.125 is 13%, as a reader rounds it
+        return np.floor(countries[column].to_numpy(dtype=float) * 100.0 + 0.5).astype(int)
+
+    table = pd.DataFrame(
+        {
+            "Country": countries["country"].astype(str).to_numpy(),
+            "ISO3": countries["iso3"].to_numpy(),
+            "Regional group": group.where(group != NO_GROUP, "").to_numpy(),
+            "Blocs": words,
+            "Last vote": countries["last_vote"].replace({"none": "none on record"}).to_numpy(),
+            "Yes (%)": percent("p_yes"),
+            "Abstain (%)": percent("p_abstain"),
+            "No (%)": percent("p_no"),
+            "Absent (%)": percent("p_absent"),
+            "Yes without the campaign (%)": percent("p_yes_baseline"),
+        }
+    )
+    return table.loc[:, list(ARTICLE_COLUMNS)]
+
+
+def actual_and_scores(
+    countries: pd.DataFrame, embargo: pd.DataFrame, target_year: int, top: int | None = None
+) -> tuple[dict | None, dict | None]:
+    """The actual result of the forecast vote, and the forecast's scores, if it is in the data.
+
+    Parameters
+    ----------
+    countries : DataFrame
+        :func:`country_table` (``iso3`` and :data:`PROBA_COLUMNS`).
+    embargo : DataFrame
+        The embargo votes (``year, date, iso3, vote``).
+    target_year : int
+    top : int, optional
+        How far down the ranking to look (default :data:`unvote.backtest.TOP_RANKED`).
+
+    Returns
+    -------
+    actual : dict or None
+        ``year, date`` and the count of each vote; None if the vote is not in the data.
+    scores : dict or None
+        ``n`` (states both forecast and recorded), ``log_loss`` and ``brier`` of the
+        country probabilities (:mod:`unvote.backtest`); ``left_yes``: the states that voted
+        yes at the previous embargo vote and abstain or no at this one (``left_yes_states``);
+        ``absent_after_yes``: those absent at this one, counted apart and not as leaving
+        (``absent_after_yes_states``); ``left_yes_in_top``: how many of the states that left
+        yes are among the ``top`` by chance of not voting yes, ranked among the
+        ``ranked_among`` states that voted yes before and were present now;
+        ``left_yes_auc`` (:func:`unvote.backtest.departure_ranking`).
+    """
+    from unvote.backtest import TOP_RANKED, brier, departure_ranking, log_loss
+
+    top = TOP_RANKED if top is None else top
+    rows = embargo.loc[embargo["year"] == target_year]
+    if rows.empty:
+        return None, None
+    now = rows.set_index("iso3")["vote"].astype(str)
+    counts = now.value_counts()
+    actual = {
+        "year": int(target_year),
+        "date": pd.Timestamp(rows["date"].min()).date().isoformat(),
+        **{v: int(counts.get(v, 0)) for v in VOTE_LEVELS},
+    }
+    earlier = embargo.loc[embargo["year"] < target_year, "year"]
+    before = (
+        embargo.loc[embargo["year"] == earlier.max()].set_index("iso3")["vote"].astype(str)
+        if len(earlier)
+        else pd.Series(dtype=str)
+    )
+    was_yes = before.reindex(now.index).eq("yes")
+    left = now.index[was_yes & now.isin(["abstain", "no"])]
+    absent = now.index[was_yes & now.eq("absent")]
+    stayers = now.index[was_yes & now.ne("absent")]
+
+    probs = countries.set_index("iso3").loc[:, list(PROBA_COLUMNS)]
+    scored = probs.index.intersection(now.index).sort_values()
+    proba, vote = probs.loc[scored].to_numpy(dtype=float), now.loc[scored]
+    with np.errstate(divide="ignore"):  # a vote given probability 0: infinite, said as null
+        loss = log_loss(proba, vote)
+    ranking = departure_ranking(1.0 - probs["p_yes"], now.loc[stayers].ne("yes"), top)
+    scores = {
+        "n": len(scored),
+        "log_loss": loss,
+        "brier": brier(proba, vote),
+        "left_yes": len(left),
+        "left_yes_states": sorted(left),
+        "absent_after_yes": len(absent),
+        "absent_after_yes_states": sorted(absent),
+        "top": top,
+        "ranked_among": ranking["n"],
+        "left_yes_in_top": ranking["in_top"],
+        "left_yes_auc": ranking["auc"],
+    }
+    return actual, scores
+
+
 def _resolve(scenario, scenarios_dir) -> Scenario:
     return (
         scenario
@@ -517,7 +708,7 @@ def run_forecast(
     model_features: Sequence[str] | None = None,
     features_path=paths.FEATURES_CSV,
     embargo_path=paths.EMBARGO_VOTES_CSV,
-    votes_path=paths.ALL_VOTES_PARQUET,
+    votes_path=None,
 ) -> ForecastResult:
     """Forecast the first embargo vote after ``as_of`` under ``scenario``.
 
@@ -557,6 +748,13 @@ def run_forecast(
         sim, base = evaluate(context, [scenario, baseline], draws, seed, uncertainty)
         levers = lever_effects(context, scenario)
         drivers = drivers_of(context, scenario)
+    countries = country_table(context, sim, base)
+    from unvote.history import load_embargo_votes
+
+    # scored after the fact: nothing above saw the target vote
+    actual, scores = actual_and_scores(
+        countries, load_embargo_votes(Path(embargo_path)), context.target_year
+    )
     return ForecastResult(
         scenario=scenario,
         as_of=context.as_of,
@@ -564,7 +762,7 @@ def run_forecast(
         seed=seed,
         draws=draws,
         uncertainty=uncertainty,
-        countries=country_table(context, sim, base),
+        countries=countries,
         tally=summarise_tally(sim.counts),
         thresholds=thresholds(sim.counts),
         baseline_tally=summarise_tally(base.counts),
@@ -580,6 +778,9 @@ def run_forecast(
             base.probs, index=context.features.index, columns=list(PROBA_COLUMNS)
         ),
         sponsors=context.sponsors,
+        article=article_table(countries, context.features),
+        actual=actual,
+        scores=scores,
     )
 
 
@@ -598,18 +799,43 @@ def previous_source(out_dir: str | Path, scenario: Scenario) -> str | None:
 
 
 def write_forecast(result: ForecastResult, out_dir: str | Path) -> list[Path]:
-    """Write country_forecast.csv, tally.csv and forecast.json into ``out_dir``, whole or not."""
+    """Write country_forecast.csv, tally.csv, forecast.json, drivers.csv and
+    article_table.csv into ``out_dir``, whole or not at all.
+
+    Every CSV starts with :data:`LABEL_COLUMNS` (the scenario's name, the as-of date);
+    ``tally.csv`` keeps the vote first, as its index.
+    """
     from unvote.atomic import atomic_dir
 
     out_dir = Path(out_dir)
-    names = ("country_forecast.csv", "tally.csv", "forecast.json", "drivers.csv")
+    names = (
+        "country_forecast.csv",
+        "tally.csv",
+        "forecast.json",
+        "drivers.csv",
+        "article_table.csv",
+    )
+    label = (result.scenario.name, result.as_of)
     with atomic_dir(out_dir) as tmp:
-        _csv(result.countries, tmp / names[0], index=False)
-        _csv(result.tally, tmp / names[1], index=True)
+        _csv(labelled(result.countries, *label), tmp / names[0], index=False)
+        _csv(labelled(result.tally, *label), tmp / names[1], index=True)
         (tmp / names[2]).write_text(result.to_json(), encoding="utf-8", newline="\n")
         drivers = result.drivers if result.drivers is not None else pd.DataFrame()
-        _csv(drivers, tmp / names[3], index=False)
+        _csv(labelled(drivers, *label), tmp / names[3], index=False)
+        article = result.article if result.article is not None else pd.DataFrame()
+        _csv(labelled(article, *label), tmp / names[4], index=False)
     return [out_dir / name for name in names]
+
+
+def labelled(frame: pd.DataFrame, scenario: str, as_of=None) -> pd.DataFrame:
+    """``frame`` with :data:`LABEL_COLUMNS` first: which forecast each row belongs to.
+
+    Two runs' files then tell themselves apart, even once concatenated.
+    """
+    day = "" if as_of is None else pd.Timestamp(as_of).date().isoformat()
+    return pd.concat(
+        [pd.DataFrame({"scenario": scenario, "as_of": day}, index=frame.index), frame], axis=1
+    )
 
 
 def _csv(frame: pd.DataFrame, path: Path, *, index: bool) -> None:
@@ -645,6 +871,7 @@ def format_forecast(result: ForecastResult, top: int = 15) -> str:
             f"{vote:8}{row['mean']:9.1f}  {_interval(row):>12}  "
             f"{result.baseline_tally.loc[vote, 'mean']:8.1f}  {last[vote]:>4}"
         )
+    lines += format_actual(result)
     t = result.thresholds
     lines += [
         "",
@@ -672,6 +899,39 @@ def format_forecast(result: ForecastResult, top: int = 15) -> str:
     return "\n".join(lines)
 
 
+def format_actual(result: ForecastResult) -> list[str]:
+    """The lines under the tally of a back-dated forecast: the actual result and the scores.
+
+    Empty when the vote forecast is not in the data.
+    """
+    actual, scores = result.actual, result.scores
+    if actual is None or scores is None:
+        return []
+
+    def named(key: str) -> str:
+        states = scores[f"{key}_states"]
+        return f"{scores[key]}" + (f" ({', '.join(states)})" if states else "")
+
+    return [
+        "",
+        f"Actual result ({actual['date']}): "
+        + ", ".join(f"{v} {actual[v]}" for v in result.tally.index),
+        f"Scores over {scores['n']} states: log loss {_number(scores['log_loss'])}, "
+        f"Brier {_number(scores['brier'])}",
+        f"Left yes since the last vote: {named('left_yes')}; {scores['left_yes_in_top']} of "
+        f"them among the {scores['top']} most likely not to vote yes (ranked among the "
+        f"{scores['ranked_among']} that voted yes then and were present)",
+        f"Absent after voting yes (not counted as leaving): {named('absent_after_yes')}",
+    ]
+
+
+def _number(value) -> str:
+    if value is None or np.isnan(value):
+        return "n/a"
+    # a vote the forecast gave probability 0 (an override, the sponsor rule)
+    return "infinite" if np.isinf(value) else f"{value:.3f}"
+
+
 # --- two scenarios -------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Comparison:
@@ -687,12 +947,15 @@ class Comparison:
         Index the threshold names; columns A, B.
     countries : DataFrame
         ``iso3, country, p_yes_<A>, p_yes_<B>, diff`` (B minus A), largest change first.
+    as_of : Timestamp, optional
+        The as-of date of both forecasts (the ``as_of`` column of the CSVs).
     """
 
     names: tuple[str, str]
     tally: pd.DataFrame
     thresholds: pd.DataFrame
     countries: pd.DataFrame
+    as_of: pd.Timestamp | None = None
 
 
 def run_compare(
@@ -706,7 +969,7 @@ def run_compare(
     scenarios_dir: Path | None = None,
     features_path=paths.FEATURES_CSV,
     embargo_path=paths.EMBARGO_VOTES_CSV,
-    votes_path=paths.ALL_VOTES_PARQUET,
+    votes_path=None,
 ) -> Comparison:
     """How scenario ``second`` differs from ``first`` (same data, fit and random numbers)."""
     check_draws_and_seed(draws, seed)
@@ -744,14 +1007,19 @@ def run_compare(
     countries["diff"] = countries[f"p_yes_{b.name}"] - countries[f"p_yes_{a.name}"]
     order = np.lexsort((countries["iso3"].to_numpy(), -countries["diff"].abs().to_numpy()))
     countries = countries.iloc[order].reset_index(drop=True)
-    return Comparison((a.name, b.name), tally, thr, countries)
+    return Comparison((a.name, b.name), tally, thr, countries, as_of=context.as_of)
 
 
 def write_compare(comparison: Comparison, out_dir: str | Path) -> list[Path]:
-    """Write compare_tally.csv, compare_thresholds.csv, compare_countries.csv, whole or not."""
+    """Write compare_tally.csv, compare_thresholds.csv, compare_countries.csv, whole or not.
+
+    Each starts (after the index of the first two) with :data:`LABEL_COLUMNS`: the
+    scenario is ``"<A> vs <B>"``.
+    """
     from unvote.atomic import atomic_dir
 
     out_dir = Path(out_dir)
+    label = (" vs ".join(comparison.names), comparison.as_of)
     files = {
         "compare_tally.csv": (comparison.tally, True),
         "compare_thresholds.csv": (comparison.thresholds, True),
@@ -759,7 +1027,7 @@ def write_compare(comparison: Comparison, out_dir: str | Path) -> list[Path]:
     }
     with atomic_dir(out_dir) as tmp:
         for name, (frame, index) in files.items():
-            _csv(frame, tmp / name, index=index)
+            _csv(labelled(frame, *label), tmp / name, index=index)
     return [out_dir / name for name in files]
 
 
