@@ -29,7 +29,13 @@ import pandas as pd
 from unvote import __version__, paths
 from unvote.dates import CUTOFF, as_day
 from unvote.errors import DataError, ScenarioError, UnvoteError
-from unvote.scenario import Scenario, load_scenario
+from unvote.scenario import (
+    Scenario,
+    expand_keys,
+    load_scenario,
+    parse_given,
+    resolve_scenario,
+)
 from unvote.simulate import (
     Simulation,
     Uncertainty,
@@ -71,6 +77,11 @@ COUNTRY_COLUMNS: tuple[str, ...] = (
 )
 #: Decimals kept in the written files: plenty for probabilities, and byte-stable.
 DECIMALS = 6
+#: Fewest effective simulations (Kish) a conditioned forecast should rest on: with 400,
+#: each 5% tail of the 90% interval rests on about 20 simulations, and a probability's
+#: standard error is at most 0.025 (sqrt(0.25 / 400)), below the two decimals printed.
+MIN_EFFECTIVE_DRAWS = 400
+DRAWS_FILE = "draws.parquet"
 
 
 @dataclass(frozen=True)
@@ -157,6 +168,22 @@ class ForecastResult:
         The baseline's probabilities: index ISO3, columns p_yes .. p_absent.
     sponsors : tuple of str
         States fixed at yes by the sponsor rule.
+    votes : ndarray (d, n), int8, or None
+        Every simulated vote of the scenario, codes 0..3 in VOTE_LEVELS order (yes,
+        abstain, no, absent); with ``given``, the known votes are set.
+    vote_iso3 : tuple of str
+        The n states of the columns of ``votes``.
+    weights : ndarray (d,) or None
+        With ``given``: each simulation's weight (sum 1); None when all count alike.
+    given : tuple of (key, vote)
+        The votes the forecast is conditioned on, as stated (ISO3, bloc or group).
+    given_votes : dict
+        The same per member state (ISO3 -> vote), names expanded on ``as_of``.
+    effective_draws : float or None
+        With ``given``: the number of simulations that carry the result (Kish's effective
+        sample size of the weights).
+    prior_tally, prior_thresholds, prior_p_yes
+        With ``given``: the same simulations before the condition.
     """
 
     scenario: Scenario
@@ -179,6 +206,15 @@ class ForecastResult:
     drivers: pd.DataFrame | None = None
     baseline_probs: pd.DataFrame | None = None
     sponsors: tuple[str, ...] = ()
+    votes: np.ndarray | None = field(default=None, repr=False)
+    vote_iso3: tuple[str, ...] = ()
+    weights: np.ndarray | None = field(default=None, repr=False)
+    given: tuple[tuple[str, str], ...] = ()
+    given_votes: dict = field(default_factory=dict)
+    effective_draws: float | None = None
+    prior_tally: pd.DataFrame | None = None
+    prior_thresholds: dict | None = None
+    prior_p_yes: pd.Series | None = None
 
     def to_json(self) -> str:
         """forecast.json: the tally, thresholds, countries, scenario as loaded and provenance."""
@@ -210,7 +246,23 @@ class ForecastResult:
                 ).to_dict(orient="records")
             ),
         }
+        if self.given:
+            doc["given"] = self._given_json()
         return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+    def _given_json(self) -> dict:
+        """forecast.json's ``given``: the condition and how many simulations carry it."""
+        assert self.prior_tally is not None and self.prior_thresholds is not None
+        return {
+            "stated": dict(self.given),
+            "states": dict(sorted(self.given_votes.items())),
+            "effective_draws": _rounded(self.effective_draws),
+            "min_effective_draws": MIN_EFFECTIVE_DRAWS,
+            "before": {
+                "tally": _rounded(self.prior_tally.to_dict(orient="index")),
+                "thresholds": _rounded(self.prior_thresholds),
+            },
+        }
 
 
 def _rounded(value):
@@ -403,15 +455,24 @@ def evaluate(
     draws: int = DEFAULT_DRAWS,
     seed: int = DEFAULT_SEED,
     uncertainty: Uncertainty | None = None,
+    *,
+    given: Sequence[dict[str, str] | None] | None = None,
 ) -> list[Simulation]:
     """Simulate each scenario ``draws`` times on the same random numbers from ``seed``.
 
-    ``uncertainty`` None draws all three sources.
+    ``uncertainty`` None draws all three sources. Names of blocs and groups in the
+    scenarios are expanded to the members on the as-of date. ``given`` (one ISO3 -> vote
+    mapping or None per scenario) conditions each on known votes; default: each
+    scenario's own ``[given]``.
     """
     uncertainty = Uncertainty() if uncertainty is None else uncertainty
     check_draws_and_seed(draws, seed)
+    on = str(context.as_of.date())
+    scenarios = [resolve_scenario(s, context.features, on) for s in scenarios]
     for scenario in scenarios:
         check_overrides(scenario, context.features.index, context.as_of)
+    if given is None:
+        given = [dict(s.given) or None for s in scenarios]
     rng = np.random.default_rng(seed)
     n_levers = max((len(s.levers) for s in scenarios), default=0)
     randomness = draw_randomness(
@@ -421,6 +482,7 @@ def evaluate(
         context.loadings.shape[1],
         n_levers,
         context.results.sample_params,
+        n_together=max((len(s.together) for s in scenarios), default=0),
     )
     return simulate_many(
         context.predict,
@@ -430,6 +492,66 @@ def evaluate(
         loadings=context.loadings,
         uncertainty=uncertainty,
         sponsors=context.sponsors,
+        given=given,
+    )
+
+
+def given_votes(
+    context: Context, scenario: Scenario, given=None, *, source: str = "--given"
+) -> tuple[tuple[tuple[str, str], ...], dict[str, str], dict[str, str]]:
+    """The votes a forecast is conditioned on: the scenario's ``[given]``, then ``given``.
+
+    Parameters
+    ----------
+    given : str ``"GTM=abstain,PAN=no"``, mapping, or None
+        Beats the file's ``[given]`` where they differ (ISO3 codes beat names either way).
+    source : str
+        How ``given`` was passed, for messages.
+
+    Returns
+    -------
+    stated : tuple of (key, vote)
+        Both, as written.
+    votes : dict
+        ISO3 -> vote on the as-of date.
+    wheres : dict
+        ISO3 -> where its vote was stated (for messages).
+    """
+    extra = parse_given(given, source=source)
+    src = scenario.source
+    entries = [(k, v, src, f"{src}: key 'given.{k}'") for k, v in scenario.given]
+    entries += [(k, v, source, f"{source} {k}={v}") for k, v in extra]
+    wheres: dict[str, str] = {}
+    votes = expand_keys(entries, context.features, on=str(context.as_of.date()), wheres=wheres)
+    return tuple(scenario.given) + extra, votes, wheres
+
+
+def check_possible(
+    sim: Simulation, context: Context, scenario: Scenario, votes: dict, wheres: dict
+) -> None:
+    """UnvoteError naming the known vote no simulation can give (nothing is written)."""
+    if sim.weights is None or sim.effective_draws > 0:
+        return
+    assert sim.possible is not None
+    impossible = [iso3 for iso3, ok in zip(votes, sim.possible, strict=True) if not ok]
+    fixed = dict(resolve_scenario(scenario, context.features, str(context.as_of.date())).overrides)
+    d = len(sim.counts)
+    for iso3 in impossible:
+        if iso3 in fixed:
+            why = "the scenario's [overrides] fix its probabilities"
+        elif iso3 in context.sponsors:
+            why = "it sponsors the resolution and votes yes in every simulation"
+        else:
+            why = f"its chance is 0 in all {d:,} simulations"
+        raise UnvoteError(
+            f"{wheres[iso3]}: no simulation can give {iso3}={votes[iso3]} ({why}); allowed: "
+            "votes that have a chance in the simulation"
+        )
+    stated = ", ".join(f"{k}={v}" for k, v in sorted(votes.items()))
+    raise UnvoteError(
+        f"given {stated}: no simulation of {d:,} gives all of them together (a bloc that "
+        "moves together or an override makes them exclusive); allowed: votes that can "
+        "come together"
     )
 
 
@@ -518,6 +640,8 @@ def run_forecast(
     features_path=paths.FEATURES_CSV,
     embargo_path=paths.EMBARGO_VOTES_CSV,
     votes_path=paths.ALL_VOTES_PARQUET,
+    given=None,
+    given_source: str = "given",
 ) -> ForecastResult:
     """Forecast the first embargo vote after ``as_of`` under ``scenario``.
 
@@ -537,10 +661,20 @@ def run_forecast(
     model_features : sequence of str, optional
         The vote-choice model's terms (default :data:`unvote.model.DEFAULT_FEATURES`;
         :data:`unvote.model.WINDOW_FEATURES` is the specification before issue 8).
+    given : str ``"GTM=abstain,PAN=no"`` or mapping, optional
+        Votes already known (ISO3 codes, blocs or groups): the scenario's forecast is
+        conditioned on them, with the scenario's own ``[given]`` (the baseline is not).
+    given_source : str
+        How ``given`` was passed, for messages (the CLI says ``--given``).
 
     Returns
     -------
     ForecastResult
+
+    Raises
+    ------
+    UnvoteError
+        If no simulation can give the known votes.
     """
     check_draws_and_seed(draws, seed)
     scenario = _resolve(scenario, scenarios_dir)
@@ -554,9 +688,14 @@ def run_forecast(
             embargo_path=embargo_path,
             votes_path=votes_path,
         )
-        sim, base = evaluate(context, [scenario, baseline], draws, seed, uncertainty)
+        stated, known, wheres = given_votes(context, scenario, given, source=given_source)
+        sim, base = evaluate(
+            context, [scenario, baseline], draws, seed, uncertainty, given=[known or None, None]
+        )
+        check_possible(sim, context, scenario, known, wheres)
         levers = lever_effects(context, scenario)
         drivers = drivers_of(context, scenario)
+    prior = sim.prior
     return ForecastResult(
         scenario=scenario,
         as_of=context.as_of,
@@ -565,8 +704,8 @@ def run_forecast(
         draws=draws,
         uncertainty=uncertainty,
         countries=country_table(context, sim, base),
-        tally=summarise_tally(sim.counts),
-        thresholds=thresholds(sim.counts),
+        tally=summarise_tally(sim.counts, sim.weights),
+        thresholds=thresholds(sim.counts, sim.weights),
         baseline_tally=summarise_tally(base.counts),
         baseline_thresholds=thresholds(base.counts),
         counts=sim.counts,
@@ -580,6 +719,17 @@ def run_forecast(
             base.probs, index=context.features.index, columns=list(PROBA_COLUMNS)
         ),
         sponsors=context.sponsors,
+        votes=sim.votes,
+        vote_iso3=tuple(context.features.index),
+        weights=sim.weights,
+        given=stated,
+        given_votes=known,
+        effective_draws=sim.effective_draws if known else None,
+        prior_tally=None if prior is None else summarise_tally(prior.counts),
+        prior_thresholds=None if prior is None else thresholds(prior.counts),
+        prior_p_yes=None
+        if prior is None
+        else pd.Series(prior.probs[:, 0], index=context.features.index, name="p_yes"),
     )
 
 
