@@ -747,8 +747,13 @@ def previous_source(out_dir: str | Path, scenario: Scenario) -> str | None:
     return source if source != scenario.to_dict()["source"] else None
 
 
-def write_forecast(result: ForecastResult, out_dir: str | Path) -> list[Path]:
-    """Write country_forecast.csv, tally.csv and forecast.json into ``out_dir``, whole or not."""
+def write_forecast(
+    result: ForecastResult, out_dir: str | Path, *, save_draws: bool = False
+) -> list[Path]:
+    """Write country_forecast.csv, tally.csv and forecast.json into ``out_dir``, whole or not.
+
+    ``save_draws`` also writes every simulated vote to ``draws.parquet`` (:func:`draws_table`).
+    """
     from unvote.atomic import atomic_dir
 
     out_dir = Path(out_dir)
@@ -759,7 +764,52 @@ def write_forecast(result: ForecastResult, out_dir: str | Path) -> list[Path]:
         (tmp / names[2]).write_text(result.to_json(), encoding="utf-8", newline="\n")
         drivers = result.drivers if result.drivers is not None else pd.DataFrame()
         _csv(drivers, tmp / names[3], index=False)
+        if save_draws:
+            write_draws(result, tmp / DRAWS_FILE)
+            names += (DRAWS_FILE,)
     return [out_dir / name for name in names]
+
+
+#: What the codes of draws.parquet mean; also in the file's metadata.
+VOTE_CODES: dict[int, str] = dict(enumerate(VOTE_LEVELS))
+
+
+def draws_table(result: ForecastResult) -> pd.DataFrame:
+    """Every simulated vote: one row per simulation.
+
+    Returns
+    -------
+    DataFrame
+        ``draw`` (0, 1, ...: the simulation's number under this seed), then one int8
+        column per member state (ISO3, alphabetical) holding its vote's code in
+        VOTE_LEVELS order (0 yes, 1 abstain, 2 no, 3 absent), then, for a conditioned
+        forecast, ``weight`` (each simulation's weight, summing to 1; the known votes are
+        set in their columns). Filtering rows and counting them conditions by hand.
+    """
+    if result.votes is None:
+        raise ValueError("this forecast kept no simulated votes")
+    table = pd.DataFrame(result.votes, columns=list(result.vote_iso3))
+    table.insert(0, "draw", np.arange(len(table), dtype=np.int32))
+    if result.weights is not None:
+        table["weight"] = result.weights
+    return table
+
+
+def write_draws(result: ForecastResult, path: Path) -> None:
+    """draws.parquet; its metadata (``pandas.read_parquet(path).attrs["unvote"]``) holds the
+    codes, the scenario, as-of date, seed and condition."""
+    table = draws_table(result)
+    table.attrs["unvote"] = {
+        "codes": {str(k): v for k, v in VOTE_CODES.items()},
+        "scenario": result.scenario.name,
+        "as_of": result.as_of.date().isoformat(),
+        "target_year": result.target_year,
+        "seed": result.seed,
+        "draws": result.draws,
+        "given": dict(sorted(result.given_votes.items())),
+        "version": __version__,
+    }
+    table.to_parquet(path, index=False)
 
 
 def _csv(frame: pd.DataFrame, path: Path, *, index: bool) -> None:
@@ -802,6 +852,7 @@ def format_forecast(result: ForecastResult, top: int = 15) -> str:
         f"P(yes < 160) {t['p_yes_below_160']:.2f}   P(no >= 5) {t['p_no_at_least_5']:.2f}   "
         f"P(no >= 10) {t['p_no_at_least_10']:.2f}",
     ]
+    lines += format_given(result)
     if result.levers is not None and len(result.levers):
         lines += [
             "",
@@ -820,6 +871,51 @@ def format_forecast(result: ForecastResult, top: int = 15) -> str:
             f"{row.last_vote}"
         )
     return "\n".join(lines)
+
+
+def format_given(result: ForecastResult, top: int = 10) -> list[str]:
+    """The lines on a conditioned forecast: the condition, its weight, what it moved."""
+    if not result.given:
+        return []
+    assert result.prior_tally is not None and result.prior_p_yes is not None
+    effective = result.effective_draws or 0.0
+    stated = ", ".join(f"{k}={v}" for k, v in result.given)
+    n = len(result.given_votes)
+    lines = [
+        "",
+        f"Given {stated} ({n} state{'s' * (n != 1)}): each simulation weighted by its chance "
+        f"of those votes; they carry the result as {effective:,.0f} of the "
+        f"{result.draws:,} would, unweighted.",
+    ]
+    if effective < MIN_EFFECTIVE_DRAWS:
+        more = min(MAX_DRAWS, int(np.ceil(result.draws * MIN_EFFECTIVE_DRAWS / max(effective, 1))))
+        lines.append(
+            f"Warning: fewer than {MIN_EFFECTIVE_DRAWS} simulations carry it: the intervals "
+            f"and probabilities are rough; rerun with --draws {more:,}"
+            + (
+                " (the most allowed; the condition is very unlikely in the model)"
+                if more == MAX_DRAWS
+                else ""
+            )
+        )
+    before = result.prior_tally["mean"]
+    lines.append(
+        "Expected before the news: "
+        + ", ".join(f"{vote} {before[vote]:.1f}" for vote in result.tally.index)
+    )
+    countries = result.countries.set_index("iso3")
+    change = (countries["p_yes"] - result.prior_p_yes.reindex(countries.index)).drop(
+        list(result.given_votes)
+    )
+    order = np.lexsort((change.index.to_numpy(), -change.abs().to_numpy()))
+    lines.append(f"The {top} other states whose p_yes the news moves most (before -> after):")
+    for iso3 in change.index[order][:top]:
+        after = countries.loc[iso3, "p_yes"]
+        lines.append(
+            f"  {iso3}  {str(countries.loc[iso3, 'country'])[:32]:32}  "
+            f"{after - change[iso3]:5.2f} -> {after:5.2f}"
+        )
+    return lines
 
 
 # --- two scenarios -------------------------------------------------------------------------

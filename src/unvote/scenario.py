@@ -508,6 +508,7 @@ def expand_keys(
     out: dict[str, Any] = {}
     wheres = {} if wheres is None else wheres
     named_by: dict[str, tuple[str, str]] = {}
+    conflicts: dict[str, str] = {}
     codes = []
     for key, value, origin, where in entries:
         if _ISO3_RE.match(key) or unit_of(key) is None:
@@ -522,10 +523,11 @@ def expand_keys(
         for iso3 in members:
             previous = named_by.get(iso3)
             if previous and previous[0] == origin and out[iso3] != value:
-                raise ScenarioError(
+                conflicts.setdefault(
+                    iso3,
                     f"{where}: {key!r} gives {iso3} another value than {previous[1]!r} "
                     f"does; allowed: names whose members do not disagree (or name {iso3} "
-                    "itself, which wins)"
+                    "itself, which wins)",
                 )
             out[iso3] = value
             named_by[iso3] = (origin, key)
@@ -538,6 +540,9 @@ def expand_keys(
             )
         out[key] = value
         wheres[key] = where
+        conflicts.pop(key, None)
+    if conflicts:
+        raise ScenarioError(next(iter(conflicts.values())))
     return out
 
 

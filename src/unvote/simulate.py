@@ -644,7 +644,7 @@ class _Accumulator:
         self.counts: list[np.ndarray] = []
         self.votes: list[np.ndarray] = []
         self.given = dict(given or {})
-        self.idx = index.get_indexer(list(self.given))
+        self.idx = index.get_indexer(pd.Index(list(self.given)))
         if (self.idx < 0).any():
             missing = [k for k, i in zip(self.given, self.idx, strict=True) if i < 0]
             raise ValueError(f"given votes of states not simulated: {missing}")
