@@ -133,3 +133,14 @@ def test_unknown_names_and_non_members_get_one_line_and_exit_2(tmp_path, capsys)
     err = capsys.readouterr().err
     assert code == 2 and not out.exists()
     assert f"--given SSD=no: SSD is not a UN member on {AS_OF_2003}; allowed:" in err
+
+
+def test_the_command_lines_given_beats_the_files_and_both_are_kept(tmp_path):
+    path = tmp_path / "g.toml"
+    path.write_text('name = "g"\n[given]\nGTM = "no"\nPAN = "no"\n', encoding="utf-8")
+    result = run_forecast(path, draws=200, given="GTM=abstain")
+    assert result.given_votes == {"GTM": "abstain", "PAN": "no"}
+    assert result.given == (("GTM", "no"), ("PAN", "no"), ("GTM", "abstain"))
+    doc = json.loads(result.to_json())
+    assert doc["scenario"]["given"] == {"GTM": "no", "PAN": "no"}
+    assert doc["given"]["states"] == {"GTM": "abstain", "PAN": "no"}

@@ -879,7 +879,7 @@ def format_given(result: ForecastResult, top: int = 10) -> list[str]:
         return []
     assert result.prior_tally is not None and result.prior_p_yes is not None
     effective = result.effective_draws or 0.0
-    stated = ", ".join(f"{k}={v}" for k, v in result.given)
+    stated = ", ".join(f"{k}={v}" for k, v in dict(result.given).items())
     n = len(result.given_votes)
     lines = [
         "",
