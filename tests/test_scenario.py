@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from unvote import paths
 from unvote.errors import ScenarioError
-from unvote.scenario import load_scenario, parse_scenario
+from unvote.scenario import Scenario, load_scenario, parse_scenario
 
 KNOWN = {"USA", "ISR", "BRA", "CUB"}
 SHIPPED = ("baseline", "us_lobbying_2025")
@@ -188,3 +188,115 @@ def test_random_toml_loads_or_raises_scenario_error(tmp_path_factory, doc, garba
 def test_parse_scenario_rejects_non_table_levers():
     with pytest.raises(ScenarioError, match="'levers'"):
         parse_scenario({"levers": [1, 2]}, source="x.toml")
+
+
+# --- blocs and groups as names, [given], [together] ---------------------------------------------
+def test_blocs_and_groups_are_accepted_as_names_in_any_case(tmp_path):
+    text = (
+        'name = "n"\n[overrides]\nEU = "abstain"\nFRA = "no"\n"asia-pacific" = "yes"\n'
+        '[given]\nNato = "abstain"\nGTM = "no"\n'
+        '[together.arab_league]\nvote = "absent"\nprobability = 0.25\n'
+    )
+    scenario = load_scenario(write(tmp_path, text))
+    assert dict(scenario.overrides)["EU"] == (0.0, 1.0, 0.0, 0.0)
+    assert scenario.given == (("GTM", "no"), ("Nato", "abstain"))
+    (rule,) = scenario.together
+    assert (rule.name, rule.vote, rule.probability) == ("arab_league", "absent", 0.25)
+    assert scenario.to_dict()["together"]["arab_league"]["probability"] == 0.25
+    # without them the dictionary (and so forecast.json) keeps its keys
+    assert "given" not in load_scenario("baseline").to_dict()
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "value"),
+    [
+        ('[overrides]\nEurope = "no"', "overrides.Europe", "no"),
+        ('[given]\nXXX = "no"', "given.XXX", "no"),
+        ("[given]\nUSA = { no = 1.0 }", "given.USA", "no"),
+        ('[given]\nUSA = "maybe"', "given.USA", "maybe"),
+        ('[together.EU]\nvote = "no"\nprobability = 1.5', "together.EU.probability", "1.5"),
+        ('[together.EU]\nvote = "never"\nprobability = 0.5', "together.EU.vote", "never"),
+        ('[together.EU]\nvote = "no"\nprobability = 0.5\nsize = 2', "together.EU.size", "2"),
+        ('[together.USA]\nvote = "no"\nprobability = 0.5', "together.USA", "vote"),
+        ("[together]\nEU = 1", "together.EU", "1"),
+    ],
+)
+def test_bad_names_given_and_together_name_key_value_and_what_is_allowed(
+    tmp_path, text, key, value
+):
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(write(tmp_path, text), known_iso3=KNOWN)
+    message = str(err.value)
+    assert key in message and value in message and "allowed" in message
+    assert "\n" not in message
+
+
+def test_together_without_vote_or_probability_is_refused(tmp_path):
+    with pytest.raises(ScenarioError, match="'together.EU' lacks key 'probability'"):
+        load_scenario(write(tmp_path, '[together.EU]\nvote = "no"'))
+
+
+def test_bloc_names_expand_to_the_members_of_the_day():
+    from unvote.scenario import memberships_on, resolve_scenario
+
+    scenario = Scenario("eu", overrides=(("eu", (0.0, 1.0, 0.0, 0.0)),), source="s.toml")
+    before = dict(resolve_scenario(scenario, memberships_on("2003-10-01"), "2003-10-01").overrides)
+    after = dict(resolve_scenario(scenario, memberships_on("2025-10-01"), "2025-10-01").overrides)
+    assert len(before) == 15 and len(after) == 27
+    assert "GBR" in before and "GBR" not in after
+    assert "POL" not in before and "POL" in after  # joined on 2004-05-01
+    group = Scenario("g", given=(("Eastern European", "no"),), source="s.toml")
+    resolved = resolve_scenario(group, memberships_on("2025-10-01"), "2025-10-01")
+    assert len(resolved.given) == 23 and ("POL", "no") in resolved.given
+
+
+def test_an_iso3_code_beats_a_name_and_names_that_disagree_are_refused():
+    from unvote.scenario import expand_keys, memberships_on
+
+    day = memberships_on("2025-10-01")
+    out = expand_keys(
+        [("EU", "abstain", "f", "f: EU"), ("FRA", "no", "f", "f: FRA")], day, on="2025-10-01"
+    )
+    assert out["FRA"] == "no" and out["DEU"] == "abstain" and len(out) == 27
+    disagree = [("EU", "abstain", "f", "f: EU"), ("NATO", "no", "f", "f: NATO")]
+    with pytest.raises(ScenarioError, match="'NATO' gives BEL another value than 'EU'"):
+        expand_keys(disagree, day, on="2025-10-01")
+    both = set(expand_keys([disagree[0]], day, on="x")) & set(
+        expand_keys([disagree[1]], day, on="x")
+    )
+    settled = expand_keys(
+        disagree + [(iso3, "yes", "f", f"f: {iso3}") for iso3 in both], day, on="2025-10-01"
+    )
+    assert all(settled[iso3] == "yes" for iso3 in both)
+    # another origin (the command line after the file) wins without complaint
+    later = expand_keys(
+        [("EU", "abstain", "f", "f: EU"), ("NATO", "no", "--given", "--given NATO=no")],
+        day,
+        on="2025-10-01",
+    )
+    assert later["FRA"] == "no"
+    with pytest.raises(ScenarioError, match="'alba' has no member state on 1995-01-01"):
+        expand_keys(
+            [("alba", "no", "f", "f: alba")], memberships_on("1995-01-01"), on="1995-01-01"
+        )
+
+
+@pytest.mark.parametrize(
+    ("text", "match"),
+    [
+        ("GTM", "'GTM' is not KEY=VOTE"),
+        ("XXX=no", "key 'XXX'; allowed: ISO3 codes"),
+        ("GTM=maybe", "GTM='maybe'; allowed: one of yes, abstain, no, absent"),
+    ],
+)
+def test_parse_given_refuses_bad_entries(text, match):
+    from unvote.scenario import parse_given
+
+    with pytest.raises(ScenarioError, match=re.escape(match)):
+        parse_given(text)
+
+
+def test_parse_given_reads_pairs_and_names():
+    from unvote.scenario import parse_given
+
+    assert parse_given(" GTM=Abstain, eu=no ,") == (("GTM", "abstain"), ("eu", "no"))

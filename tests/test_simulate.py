@@ -304,3 +304,100 @@ def test_no_defections_means_no_shock():
     sizes = estimate_shock_sizes(history, ("eu",))
     assert sizes["bloc"] == 0.0  # no eu member voted yes the year before: no information
     assert sizes["global"] < 0.05 and sizes["group"] < 0.05
+
+
+# --- conditioning on known votes, bloc switches ----------------------------------------------
+def conditioned(scenario, given, d=4000, seed=21, **off):
+    feats, loadings, predict, draws = setup(40, d, seed, n_levers=len(scenario.levers))
+    uncertainty = Uncertainty(**off)
+    prior, post = (
+        simulate_many(
+            predict, feats, [scenario], draws, loadings=loadings, uncertainty=uncertainty,
+            given=[g],
+        )[0]
+        for g in (None, given)
+    )  # fmt: skip
+    return feats, prior, post
+
+
+def test_conditioning_on_a_certain_vote_changes_nothing():
+    certain = Scenario("o", overrides=(("C003", (0.0, 0.0, 1.0, 0.0)),))
+    _, prior, post = conditioned(certain, {"C003": "no"})
+    assert post.weights is None and post.effective_draws == len(post.counts)
+    assert np.array_equal(post.probs, prior.probs)
+    assert np.array_equal(post.counts, prior.counts)
+    assert np.array_equal(post.votes, prior.votes)
+
+
+def test_conditioning_moves_the_known_states_bloc_through_its_shock():
+    feats = setup(40, 1, 21)[0]
+    known = feats.index[feats["eu"]][0]
+    feats, prior, post = conditioned(BASELINE, {known: "no"}, parameters=False)
+    at = feats.index.get_loc(known)
+    assert post.probs[at].tolist() == [0.0, 0.0, 1.0, 0.0]
+    assert 0 < post.effective_draws < len(post.counts)
+    change = np.delete(post.probs[:, 0] - prior.probs[:, 0], at)
+    others = feats.drop(known)
+    eu = others["eu"].to_numpy()
+    same_group = (others["group"] == feats.loc[known, "group"]).to_numpy() & ~eu
+    assert (change < 0).all()  # the global shock: everyone is a little less sure of yes
+    assert eu.sum() >= 3 and (~eu & ~same_group).sum() >= 3
+    assert change[eu].mean() < change[~eu & ~same_group].mean()
+
+
+def test_without_shared_uncertainty_a_vote_tells_nothing_about_the_others():
+    _, prior, post = conditioned(BASELINE, {"C000": "no"}, parameters=False, shocks=False)
+    assert post.weights is None
+    np.testing.assert_array_equal(post.probs[1:], prior.probs[1:])
+
+
+def test_weighting_agrees_with_keeping_the_matching_simulations():
+    """Filtering the unconditioned votes by hand estimates the same probabilities."""
+    _, prior, post = conditioned(BASELINE, {"C000": "no"}, d=60_000, parameters=False)
+    keep = prior.votes[:, 0] == 2
+    by_hand = (prior.votes[keep][:, 1:] == 0).mean(axis=0)
+    assert keep.sum() > 2000
+    np.testing.assert_allclose(post.probs[1:, 0], by_hand, atol=0.02)
+    tally_mean = (post.weights[:, None] * post.counts).sum(axis=0)
+    np.testing.assert_allclose(tally_mean, prior.counts[keep].mean(axis=0), atol=0.3)
+
+
+def test_a_vote_no_simulation_gives_weighs_every_simulation_zero():
+    sure = Scenario("o", overrides=(("C003", (1.0, 0.0, 0.0, 0.0)),))
+    _, _, post = conditioned(sure, {"C003": "no", "C000": "yes"}, d=200)
+    assert post.effective_draws == 0.0
+    assert post.possible.tolist() == [False, True]
+
+
+def test_weighted_summary_of_one_simulation_is_its_tally():
+    counts = np.array([[180, 5, 5, 3], [170, 10, 10, 3], [160, 20, 10, 3]])
+    table = summarise_tally(counts, np.array([0.0, 1.0, 0.0]))
+    assert table.loc["yes"].tolist() == [170, 170, 170, 170, 170, 170, 170, 170]
+    equal = summarise_tally(counts, np.ones(3))
+    assert equal["mean"].tolist() == summarise_tally(counts)["mean"].tolist()
+    assert thresholds(counts, np.array([0.0, 0.5, 0.5]))["p_yes_below_180"] == 1.0
+
+
+def test_together_switches_are_drawn_last_and_move_the_bloc_as_one():
+    from unvote.scenario import Together
+
+    feats, loadings, predict, _ = setup(30, 10, 3)
+    plain = draw_randomness(np.random.default_rng(5), 2000, 30, loadings.shape[1], 1)
+    extra = draw_randomness(np.random.default_rng(5), 2000, 30, loadings.shape[1], 1, n_together=1)
+    for name in ("votes", "shocks", "effects"):
+        assert np.array_equal(getattr(plain, name), getattr(extra, name))
+    members = tuple(feats.index[feats["eu"]])
+    rule = Together("EU", "abstain", 0.4, members=members)
+    sim = simulate_many(
+        predict, feats, [Scenario("t", together=(rule,))], extra, loadings=loadings
+    )[0]
+    cols = feats.index.get_indexer(members)
+    on = extra.together[0] < 0.4
+    assert (sim.votes[on][:, cols] == 1).all()
+    assert 0.35 < on.mean() < 0.45
+    # given one member abstains, the switch is probably on: the others follow
+    post = simulate_many(
+        predict, feats, [Scenario("t", together=(rule,))], extra, loadings=loadings,
+        given=[{members[0]: "abstain"}],
+    )[0]  # fmt: skip
+    assert (post.probs[cols[1:], 1] > 0.9).all()

@@ -97,10 +97,13 @@ def _simulation_kwargs(args: argparse.Namespace) -> dict:
 def _cmd_forecast(args: argparse.Namespace) -> int:
     from unvote.forecast import format_forecast, previous_source, run_forecast, write_forecast
 
-    result = run_forecast(args.scenario, **_simulation_kwargs(args))
+    given = ",".join(args.given) if args.given else None
+    result = run_forecast(
+        args.scenario, given=given, given_source="--given", **_simulation_kwargs(args)
+    )
     out = Path(args.out) if args.out else paths.REPORTS_DIR / result.scenario.name
     replaced = previous_source(out, result.scenario)
-    files = write_forecast(result, out)
+    files = write_forecast(result, out, save_draws=args.save_draws)
     if replaced:
         print(
             f"unvote: note: {out} held the forecast of {replaced}; it now holds this one "
@@ -229,6 +232,19 @@ def build_parser() -> argparse.ArgumentParser:
         help="a name in scenarios/ or a path to a TOML file (default us_lobbying_2025)",
     )
     _add_simulation_options(forecast, "reports/<scenario>/")
+    forecast.add_argument(
+        "--given",
+        action="append",
+        metavar="KEY=VOTE,...",
+        help="votes already known, e.g. GTM=abstain,PAN=no (ISO3, bloc such as EU or "
+        "group name; repeatable): the forecast is conditioned on them",
+    )
+    forecast.add_argument(
+        "--save-draws",
+        action="store_true",
+        help="also write every simulated vote to draws.parquet (codes 0 yes, 1 abstain, "
+        "2 no, 3 absent)",
+    )
     forecast.set_defaults(func=_cmd_forecast)
 
     compare = _command(sub, "compare", "how two scenarios' forecasts differ")

@@ -32,7 +32,13 @@ import pandas as pd
 from unvote import __version__, paths
 from unvote.dates import CUTOFF, as_day
 from unvote.errors import DataError, ScenarioError, UnvoteError
-from unvote.scenario import Scenario, load_scenario
+from unvote.scenario import (
+    Scenario,
+    expand_keys,
+    load_scenario,
+    parse_given,
+    resolve_scenario,
+)
 from unvote.simulate import (
     Simulation,
     Uncertainty,
@@ -89,6 +95,11 @@ ARTICLE_COLUMNS: tuple[str, ...] = (
     "Absent (%)",
     "Yes without the campaign (%)",
 )
+#: Fewest effective simulations (Kish) a conditioned forecast should rest on: with 400,
+#: each 5% tail of the 90% interval rests on about 20 simulations, and a probability's
+#: standard error is at most 0.025 (sqrt(0.25 / 400)), below the two decimals printed.
+MIN_EFFECTIVE_DRAWS = 400
+DRAWS_FILE = "draws.parquet"
 
 
 @dataclass(frozen=True)
@@ -180,6 +191,22 @@ class ForecastResult:
     actual, scores : dict or None
         For a back-dated forecast (the target vote is in the data), the actual tally and
         the forecast's scores (:func:`actual_and_scores`); None otherwise.
+    votes : ndarray (d, n), int8, or None
+        Every simulated vote of the scenario, codes 0..3 in VOTE_LEVELS order (yes,
+        abstain, no, absent); with ``given``, the known votes are set.
+    vote_iso3 : tuple of str
+        The n states of the columns of ``votes``.
+    weights : ndarray (d,) or None
+        With ``given``: each simulation's weight (sum 1); None when all count alike.
+    given : tuple of (key, vote)
+        The votes the forecast is conditioned on, as stated (ISO3, bloc or group).
+    given_votes : dict
+        The same per member state (ISO3 -> vote), names expanded on ``as_of``.
+    effective_draws : float or None
+        With ``given``: the number of simulations that carry the result (Kish's effective
+        sample size of the weights).
+    prior_tally, prior_thresholds, prior_p_yes
+        With ``given``: the same simulations before the condition.
     """
 
     scenario: Scenario
@@ -205,6 +232,15 @@ class ForecastResult:
     article: pd.DataFrame | None = None
     actual: dict | None = None
     scores: dict | None = None
+    votes: np.ndarray | None = field(default=None, repr=False)
+    vote_iso3: tuple[str, ...] = ()
+    weights: np.ndarray | None = field(default=None, repr=False)
+    given: tuple[tuple[str, str], ...] = ()
+    given_votes: dict = field(default_factory=dict)
+    effective_draws: float | None = None
+    prior_tally: pd.DataFrame | None = None
+    prior_thresholds: dict | None = None
+    prior_p_yes: pd.Series | None = None
 
     def to_json(self) -> str:
         """forecast.json: the tally, thresholds, countries, scenario as loaded and provenance."""
@@ -239,7 +275,23 @@ class ForecastResult:
             "actual": self.actual,
             "scores": _rounded(self.scores),
         }
+        if self.given:
+            doc["given"] = self._given_json()
         return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+    def _given_json(self) -> dict:
+        """forecast.json's ``given``: the condition and how many simulations carry it."""
+        assert self.prior_tally is not None and self.prior_thresholds is not None
+        return {
+            "stated": dict(self.given),
+            "states": dict(sorted(self.given_votes.items())),
+            "effective_draws": _rounded(self.effective_draws),
+            "min_effective_draws": MIN_EFFECTIVE_DRAWS,
+            "before": {
+                "tally": _rounded(self.prior_tally.to_dict(orient="index")),
+                "thresholds": _rounded(self.prior_thresholds),
+            },
+        }
 
 
 def _rounded(value):
@@ -469,15 +521,24 @@ def evaluate(
     draws: int = DEFAULT_DRAWS,
     seed: int = DEFAULT_SEED,
     uncertainty: Uncertainty | None = None,
+    *,
+    given: Sequence[dict[str, str] | None] | None = None,
 ) -> list[Simulation]:
     """Simulate each scenario ``draws`` times on the same random numbers from ``seed``.
 
-    ``uncertainty`` None draws all three sources.
+    ``uncertainty`` None draws all three sources. Names of blocs and groups in the
+    scenarios are expanded to the members on the as-of date. ``given`` (one ISO3 -> vote
+    mapping or None per scenario) conditions each on known votes; default: each
+    scenario's own ``[given]``.
     """
     uncertainty = Uncertainty() if uncertainty is None else uncertainty
     check_draws_and_seed(draws, seed)
+    on = str(context.as_of.date())
+    scenarios = [resolve_scenario(s, context.features, on) for s in scenarios]
     for scenario in scenarios:
         check_overrides(scenario, context.features.index, context.as_of)
+    if given is None:
+        given = [dict(s.given) or None for s in scenarios]
     rng = np.random.default_rng(seed)
     n_levers = max((len(s.levers) for s in scenarios), default=0)
     randomness = draw_randomness(
@@ -487,6 +548,7 @@ def evaluate(
         context.loadings.shape[1],
         n_levers,
         context.results.sample_params,
+        n_together=max((len(s.together) for s in scenarios), default=0),
     )
     return simulate_many(
         context.predict,
@@ -496,6 +558,66 @@ def evaluate(
         loadings=context.loadings,
         uncertainty=uncertainty,
         sponsors=context.sponsors,
+        given=given,
+    )
+
+
+def given_votes(
+    context: Context, scenario: Scenario, given=None, *, source: str = "--given"
+) -> tuple[tuple[tuple[str, str], ...], dict[str, str], dict[str, str]]:
+    """The votes a forecast is conditioned on: the scenario's ``[given]``, then ``given``.
+
+    Parameters
+    ----------
+    given : str ``"GTM=abstain,PAN=no"``, mapping, or None
+        Beats the file's ``[given]`` where they differ (ISO3 codes beat names either way).
+    source : str
+        How ``given`` was passed, for messages.
+
+    Returns
+    -------
+    stated : tuple of (key, vote)
+        Both, as written.
+    votes : dict
+        ISO3 -> vote on the as-of date.
+    wheres : dict
+        ISO3 -> where its vote was stated (for messages).
+    """
+    extra = parse_given(given, source=source)
+    src = scenario.source
+    entries = [(k, v, src, f"{src}: key 'given.{k}'") for k, v in scenario.given]
+    entries += [(k, v, source, f"{source} {k}={v}") for k, v in extra]
+    wheres: dict[str, str] = {}
+    votes = expand_keys(entries, context.features, on=str(context.as_of.date()), wheres=wheres)
+    return tuple(scenario.given) + extra, votes, wheres
+
+
+def check_possible(
+    sim: Simulation, context: Context, scenario: Scenario, votes: dict, wheres: dict
+) -> None:
+    """UnvoteError naming the known vote no simulation can give (nothing is written)."""
+    if sim.weights is None or sim.effective_draws > 0:
+        return
+    assert sim.possible is not None
+    impossible = [iso3 for iso3, ok in zip(votes, sim.possible, strict=True) if not ok]
+    fixed = dict(resolve_scenario(scenario, context.features, str(context.as_of.date())).overrides)
+    d = len(sim.counts)
+    for iso3 in impossible:
+        if iso3 in fixed:
+            why = "the scenario's [overrides] fix its probabilities"
+        elif iso3 in context.sponsors:
+            why = "it sponsors the resolution and votes yes in every simulation"
+        else:
+            why = f"its chance is 0 in all {d:,} simulations"
+        raise UnvoteError(
+            f"{wheres[iso3]}: no simulation can give {iso3}={votes[iso3]} ({why}); allowed: "
+            "votes that have a chance in the simulation"
+        )
+    stated = ", ".join(f"{k}={v}" for k, v in sorted(votes.items()))
+    raise UnvoteError(
+        f"given {stated}: no simulation of {d:,} gives all of them together (a bloc that "
+        "moves together or an override makes them exclusive); allowed: votes that can "
+        "come together"
     )
 
 
@@ -709,6 +831,8 @@ def run_forecast(
     features_path=paths.FEATURES_CSV,
     embargo_path=paths.EMBARGO_VOTES_CSV,
     votes_path=None,
+    given=None,
+    given_source: str = "given",
 ) -> ForecastResult:
     """Forecast the first embargo vote after ``as_of`` under ``scenario``.
 
@@ -728,10 +852,20 @@ def run_forecast(
     model_features : sequence of str, optional
         The vote-choice model's terms (default :data:`unvote.model.DEFAULT_FEATURES`;
         :data:`unvote.model.WINDOW_FEATURES` is the specification before issue 8).
+    given : str ``"GTM=abstain,PAN=no"`` or mapping, optional
+        Votes already known (ISO3 codes, blocs or groups): the scenario's forecast is
+        conditioned on them, with the scenario's own ``[given]`` (the baseline is not).
+    given_source : str
+        How ``given`` was passed, for messages (the CLI says ``--given``).
 
     Returns
     -------
     ForecastResult
+
+    Raises
+    ------
+    UnvoteError
+        If no simulation can give the known votes.
     """
     check_draws_and_seed(draws, seed)
     scenario = _resolve(scenario, scenarios_dir)
@@ -745,7 +879,11 @@ def run_forecast(
             embargo_path=embargo_path,
             votes_path=votes_path,
         )
-        sim, base = evaluate(context, [scenario, baseline], draws, seed, uncertainty)
+        stated, known, wheres = given_votes(context, scenario, given, source=given_source)
+        sim, base = evaluate(
+            context, [scenario, baseline], draws, seed, uncertainty, given=[known or None, None]
+        )
+        check_possible(sim, context, scenario, known, wheres)
         levers = lever_effects(context, scenario)
         drivers = drivers_of(context, scenario)
     countries = country_table(context, sim, base)
@@ -755,6 +893,7 @@ def run_forecast(
     actual, scores = actual_and_scores(
         countries, load_embargo_votes(Path(embargo_path)), context.target_year
     )
+    prior = sim.prior
     return ForecastResult(
         scenario=scenario,
         as_of=context.as_of,
@@ -763,8 +902,8 @@ def run_forecast(
         draws=draws,
         uncertainty=uncertainty,
         countries=countries,
-        tally=summarise_tally(sim.counts),
-        thresholds=thresholds(sim.counts),
+        tally=summarise_tally(sim.counts, sim.weights),
+        thresholds=thresholds(sim.counts, sim.weights),
         baseline_tally=summarise_tally(base.counts),
         baseline_thresholds=thresholds(base.counts),
         counts=sim.counts,
@@ -781,6 +920,17 @@ def run_forecast(
         article=article_table(countries, context.features),
         actual=actual,
         scores=scores,
+        votes=sim.votes,
+        vote_iso3=tuple(context.features.index),
+        weights=sim.weights,
+        given=stated,
+        given_votes=known,
+        effective_draws=sim.effective_draws if known else None,
+        prior_tally=None if prior is None else summarise_tally(prior.counts),
+        prior_thresholds=None if prior is None else thresholds(prior.counts),
+        prior_p_yes=None
+        if prior is None
+        else pd.Series(prior.probs[:, 0], index=context.features.index, name="p_yes"),
     )
 
 
@@ -798,12 +948,15 @@ def previous_source(out_dir: str | Path, scenario: Scenario) -> str | None:
     return source if source != scenario.to_dict()["source"] else None
 
 
-def write_forecast(result: ForecastResult, out_dir: str | Path) -> list[Path]:
+def write_forecast(
+    result: ForecastResult, out_dir: str | Path, *, save_draws: bool = False
+) -> list[Path]:
     """Write country_forecast.csv, tally.csv, forecast.json, drivers.csv and
     article_table.csv into ``out_dir``, whole or not at all.
 
     Every CSV starts with :data:`LABEL_COLUMNS` (the scenario's name, the as-of date);
-    ``tally.csv`` keeps the vote first, as its index.
+    ``tally.csv`` keeps the vote first, as its index. ``save_draws`` also writes every
+    simulated vote to ``draws.parquet`` (:func:`draws_table`).
     """
     from unvote.atomic import atomic_dir
 
@@ -824,6 +977,9 @@ def write_forecast(result: ForecastResult, out_dir: str | Path) -> list[Path]:
         _csv(labelled(drivers, *label), tmp / names[3], index=False)
         article = result.article if result.article is not None else pd.DataFrame()
         _csv(labelled(article, *label), tmp / names[4], index=False)
+        if save_draws:
+            write_draws(result, tmp / DRAWS_FILE)
+            names += (DRAWS_FILE,)
     return [out_dir / name for name in names]
 
 
@@ -836,6 +992,48 @@ def labelled(frame: pd.DataFrame, scenario: str, as_of=None) -> pd.DataFrame:
     return pd.concat(
         [pd.DataFrame({"scenario": scenario, "as_of": day}, index=frame.index), frame], axis=1
     )
+
+
+#: What the codes of draws.parquet mean; also in the file's metadata.
+VOTE_CODES: dict[int, str] = dict(enumerate(VOTE_LEVELS))
+
+
+def draws_table(result: ForecastResult) -> pd.DataFrame:
+    """Every simulated vote: one row per simulation.
+
+    Returns
+    -------
+    DataFrame
+        ``draw`` (0, 1, ...: the simulation's number under this seed), then one int8
+        column per member state (ISO3, alphabetical) holding its vote's code in
+        VOTE_LEVELS order (0 yes, 1 abstain, 2 no, 3 absent), then, for a conditioned
+        forecast, ``weight`` (each simulation's weight, summing to 1; the known votes are
+        set in their columns). Filtering rows and counting them conditions by hand.
+    """
+    if result.votes is None:
+        raise ValueError("this forecast kept no simulated votes")
+    table = pd.DataFrame(result.votes, columns=list(result.vote_iso3))
+    table.insert(0, "draw", np.arange(len(table), dtype=np.int32))
+    if result.weights is not None:
+        table["weight"] = result.weights
+    return table
+
+
+def write_draws(result: ForecastResult, path: Path) -> None:
+    """draws.parquet; its metadata (``pandas.read_parquet(path).attrs["unvote"]``) holds the
+    codes, the scenario, as-of date, seed and condition."""
+    table = draws_table(result)
+    table.attrs["unvote"] = {
+        "codes": {str(k): v for k, v in VOTE_CODES.items()},
+        "scenario": result.scenario.name,
+        "as_of": result.as_of.date().isoformat(),
+        "target_year": result.target_year,
+        "seed": result.seed,
+        "draws": result.draws,
+        "given": dict(sorted(result.given_votes.items())),
+        "version": __version__,
+    }
+    table.to_parquet(path, index=False)
 
 
 def _csv(frame: pd.DataFrame, path: Path, *, index: bool) -> None:
@@ -879,6 +1077,7 @@ def format_forecast(result: ForecastResult, top: int = 15) -> str:
         f"P(yes < 160) {t['p_yes_below_160']:.2f}   P(no >= 5) {t['p_no_at_least_5']:.2f}   "
         f"P(no >= 10) {t['p_no_at_least_10']:.2f}",
     ]
+    lines += format_given(result)
     if result.levers is not None and len(result.levers):
         lines += [
             "",
@@ -930,6 +1129,51 @@ def _number(value) -> str:
         return "n/a"
     # a vote the forecast gave probability 0 (an override, the sponsor rule)
     return "infinite" if np.isinf(value) else f"{value:.3f}"
+
+
+def format_given(result: ForecastResult, top: int = 10) -> list[str]:
+    """The lines on a conditioned forecast: the condition, its weight, what it moved."""
+    if not result.given:
+        return []
+    assert result.prior_tally is not None and result.prior_p_yes is not None
+    effective = result.effective_draws or 0.0
+    stated = ", ".join(f"{k}={v}" for k, v in dict(result.given).items())
+    n = len(result.given_votes)
+    lines = [
+        "",
+        f"Given {stated} ({n} state{'s' * (n != 1)}): each simulation weighted by its chance "
+        f"of those votes; they carry the result as {effective:,.0f} of the "
+        f"{result.draws:,} would, unweighted.",
+    ]
+    if effective < MIN_EFFECTIVE_DRAWS:
+        more = min(MAX_DRAWS, int(np.ceil(result.draws * MIN_EFFECTIVE_DRAWS / max(effective, 1))))
+        lines.append(
+            f"Warning: fewer than {MIN_EFFECTIVE_DRAWS} simulations carry it: the intervals "
+            f"and probabilities are rough; rerun with --draws {more:,}"
+            + (
+                " (the most allowed; the condition is very unlikely in the model)"
+                if more == MAX_DRAWS
+                else ""
+            )
+        )
+    before = result.prior_tally["mean"]
+    lines.append(
+        "Expected before the news: "
+        + ", ".join(f"{vote} {before[vote]:.1f}" for vote in result.tally.index)
+    )
+    countries = result.countries.set_index("iso3")
+    change = (countries["p_yes"] - result.prior_p_yes.reindex(countries.index)).drop(
+        list(result.given_votes)
+    )
+    order = np.lexsort((change.index.to_numpy(), -change.abs().to_numpy()))
+    lines.append(f"The {top} other states whose p_yes the news moves most (before -> after):")
+    for iso3 in change.index[order][:top]:
+        after = countries.loc[iso3, "p_yes"]
+        lines.append(
+            f"  {iso3}  {str(countries.loc[iso3, 'country'])[:32]:32}  "
+            f"{after - change[iso3]:5.2f} -> {after:5.2f}"
+        )
+    return lines
 
 
 # --- two scenarios -------------------------------------------------------------------------

@@ -17,20 +17,31 @@ Three sources of uncertainty, each switchable (:class:`Uncertainty`):
   :func:`estimate_shock_sizes` from how those units' members left yes together in past
   embargo votes.
 
+A scenario's ``together`` rules add one switch per bloc and simulation (its members vote
+as one when it is on), drawn after everything else so that a scenario without them keeps
+every other random number.
+
 All randomness comes from one :class:`numpy.random.Generator` through :func:`draw_randomness`;
 everything after it is deterministic, so a scenario and the baseline evaluated on the same
 :class:`Draws` differ by the scenario's effect alone.
+
+*Conditioning* (``given`` in :func:`simulate_many`): within one simulation the states vote
+independently, so every dependence between their votes runs through what the simulation
+shares (parameters, lever strengths, shocks, bloc switches). Conditioning on known votes
+therefore weights each simulation by the chance it gives those votes (likelihood
+weighting: the exact posterior of the shared draws, estimated on the same simulations),
+sets the known votes, and averages everything else with those weights.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from unvote.scenario import Lever, Scenario
+from unvote.scenario import Lever, Scenario, Together
 from unvote.votes import VOTE_LEVELS
 
 #: Rows of tally.csv, in the order the issue asks for.
@@ -82,12 +93,16 @@ class Draws:
     effects : ndarray, shape (L, d)
         Uniforms in [0, 1), one row per lever, mapped onto each lever's range. Lever-major,
         so lever ``j`` gets the same numbers whatever the number of levers drawn.
+    together : ndarray, shape (T, d), or None
+        Uniforms in [0, 1), one row per ``together`` rule: the rule's switch is on where
+        the uniform is below its probability. None when no scenario has one.
     """
 
     votes: np.ndarray
     shocks: np.ndarray
     params: np.ndarray | None
     effects: np.ndarray
+    together: np.ndarray | None = None
 
     @property
     def n_draws(self) -> int:
@@ -96,7 +111,8 @@ class Draws:
     def chunk(self, part: slice) -> Draws:
         """The simulations ``part`` of every array."""
         params = None if self.params is None else self.params[part]
-        return Draws(self.votes[part], self.shocks[part], params, self.effects[:, part])
+        together = None if self.together is None else self.together[:, part]
+        return Draws(self.votes[part], self.shocks[part], params, self.effects[:, part], together)
 
 
 def draw_randomness(
@@ -106,11 +122,13 @@ def draw_randomness(
     n_units: int,
     n_levers: int,
     sample_params=None,
+    n_together: int = 0,
 ) -> Draws:
     """Draw all random numbers of a forecast, in a fixed order.
 
-    The order (votes, shocks, parameters, lever effects) keeps the first three identical
-    for any scenario, so scenarios differ only through their levers.
+    The order (votes, shocks, parameters, lever effects, bloc switches) keeps the first
+    three identical for any scenario, so scenarios differ only through their levers; the
+    switches come last, so that a forecast without ``together`` rules keeps its bytes.
 
     Parameters
     ----------
@@ -118,12 +136,15 @@ def draw_randomness(
     n_draws, n_countries, n_units, n_levers : int
     sample_params : callable ``(rng, n_draws) -> ndarray (d, p, 3)``, optional
         Usually ``results.sample_params``; None leaves ``params`` None.
+    n_together : int
+        Number of ``together`` rules (the most any scenario has); 0 leaves ``together`` None.
     """
     votes = rng.random((n_draws, n_countries))
     shocks = rng.standard_normal((n_draws, n_units))
     params = None if sample_params is None else np.asarray(sample_params(rng, n_draws))
     effects = rng.random((n_levers, n_draws))
-    return Draws(votes, shocks, params, effects)
+    together = rng.random((n_together, n_draws)) if n_together else None
+    return Draws(votes, shocks, params, effects, together)
 
 
 # --- levers ---------------------------------------------------------------------------------
@@ -463,6 +484,26 @@ def apply_overrides(
     return out
 
 
+def apply_together(
+    probs: np.ndarray, index: pd.Index, rules: tuple[Together, ...], switches: np.ndarray | None
+) -> np.ndarray:
+    """Set every member of a switched-on bloc to the bloc's vote: probabilities ``(4, d, n)``.
+
+    ``switches`` are the uniforms ``(T, d)`` of :attr:`Draws.together`; rule ``j`` is on in
+    the simulations where ``switches[j] < rules[j].probability``. A rule's ``members`` must
+    be resolved (:func:`unvote.scenario.resolve_scenario`).
+    """
+    if not rules:
+        return probs
+    if switches is None or len(switches) < len(rules):
+        raise ValueError("the scenario's together rules need Draws.together")
+    for rule, uniforms in zip(rules, switches, strict=False):
+        on = (uniforms < rule.probability)[:, None] & index.isin(rule.members)[None, :]
+        fixed = np.array([float(level == rule.vote) for level in VOTE_LEVELS])
+        probs = np.where(on[None], fixed[:, None, None], probs)
+    return probs
+
+
 def draw_votes(probs: np.ndarray, uniforms: np.ndarray) -> np.ndarray:
     """One vote per simulation and country: codes 0..3 in VOTE_LEVELS order, shape (d, n).
 
@@ -484,8 +525,15 @@ def tally(votes: np.ndarray) -> np.ndarray:
     return np.bincount((votes + offsets).ravel(), minlength=votes.shape[0] * k).reshape(-1, k)
 
 
-def summarise_tally(counts: np.ndarray) -> pd.DataFrame:
+def summarise_tally(counts: np.ndarray, weights: np.ndarray | None = None) -> pd.DataFrame:
     """Mean and quantiles of each outcome's count.
+
+    Parameters
+    ----------
+    counts : ndarray (d, 4)
+    weights : ndarray (d,), optional
+        Each simulation's weight (a conditioned forecast, :class:`Simulation`); the
+        quantile is then the smallest count whose cumulative weight reaches it.
 
     Returns
     -------
@@ -495,6 +543,8 @@ def summarise_tally(counts: np.ndarray) -> pd.DataFrame:
         never a fraction between two, however few the draws).
     """
     frame = pd.DataFrame(counts, columns=list(VOTE_LEVELS)).loc[:, list(TALLY_ROWS)]
+    if weights is not None:
+        return _weighted_summary(frame, np.asarray(weights, float))
     table = pd.DataFrame(
         {
             "mean": frame.mean(),
@@ -505,10 +555,32 @@ def summarise_tally(counts: np.ndarray) -> pd.DataFrame:
     return table
 
 
-def thresholds(counts: np.ndarray) -> dict[str, float]:
-    """P(yes < 180, 170, 160) and P(no >= 5, 10) over the simulations."""
+def _weighted_summary(frame: pd.DataFrame, weights: np.ndarray) -> pd.DataFrame:
+    weights = weights / weights.sum()
+    rows = {}
+    for vote in frame.columns:
+        values = frame[vote].to_numpy()
+        order = np.argsort(values, kind="stable")
+        cumulative = np.cumsum(weights[order])
+        # a hair below q, so that a quantile hit exactly by a sum of weights is not
+        # pushed to the next count by rounding
+        at = np.searchsorted(cumulative, np.array(list(QUANTILES.values())) - 1e-12)
+        picked = values[order][np.minimum(at, len(values) - 1)]
+        rows[vote] = {"mean": float(weights @ values), **dict(zip(QUANTILES, picked, strict=True))}
+    table = pd.DataFrame.from_dict(rows, orient="index")
+    table.index.name = "vote"
+    return table
+
+
+def thresholds(counts: np.ndarray, weights: np.ndarray | None = None) -> dict[str, float]:
+    """P(yes < 180, 170, 160) and P(no >= 5, 10) over the simulations (weighted if given)."""
     yes = counts[:, VOTE_LEVELS.index("yes")]
     no = counts[:, VOTE_LEVELS.index("no")]
+    if weights is not None:
+        w = np.asarray(weights, float) / np.sum(weights)
+        out = {f"p_yes_below_{t}": float(w @ (yes < t)) for t in YES_BELOW}
+        out.update({f"p_no_at_least_{t}": float(w @ (no >= t)) for t in NO_AT_LEAST})
+        return out
     out = {f"p_yes_below_{t}": float((yes < t).mean()) for t in YES_BELOW}
     out.update({f"p_no_at_least_{t}": float((no >= t).mean()) for t in NO_AT_LEAST})
     return out
@@ -516,21 +588,131 @@ def thresholds(counts: np.ndarray) -> dict[str, float]:
 
 @dataclass(frozen=True)
 class Simulation:
-    """What :func:`simulate` returns.
+    """What :func:`simulate` and :func:`simulate_many` return.
 
     Attributes
     ----------
     probs : ndarray, shape (n, 4)
-        Each country's probabilities, averaged over the simulations.
+        Each country's probabilities, averaged over the simulations (with ``weights``,
+        their weighted average: the probabilities given the known votes).
     counts : ndarray, shape (d, 4)
         The simulated tallies (VOTE_LEVELS order).
+    votes : ndarray, shape (d, n), int8, or None
+        Each simulation's votes, codes 0..3 in VOTE_LEVELS order (yes, abstain, no,
+        absent); with a condition, the known votes are set.
+    weights : ndarray, shape (d,), or None
+        With a condition, each simulation's weight (summing to 1; 0 where it cannot give
+        the known votes); None when all simulations count alike.
+    prior : Simulation or None
+        With a condition, the same simulations before it (probs, counts as drawn).
+    possible : ndarray, shape (g,), bool, or None
+        With a condition, whether each known vote had a chance in any simulation.
     """
 
     probs: np.ndarray
     counts: np.ndarray
+    votes: np.ndarray | None = field(default=None, repr=False)
+    weights: np.ndarray | None = field(default=None, repr=False)
+    prior: Simulation | None = field(default=None, repr=False)
+    possible: np.ndarray | None = None
+
+    @property
+    def effective_draws(self) -> float:
+        """How many equally weighted simulations the weighted ones are worth.
+
+        Kish's effective sample size ``1 / sum(w**2)`` of the normalised weights: the number
+        of simulations that carry the result (all of them without a condition, 0 when no
+        simulation can give the known votes).
+        """
+        if self.weights is None:
+            return float(len(self.counts))
+        total = float(np.square(self.weights).sum())
+        return 1.0 / total if total > 0 else 0.0
 
 
-def simulate(
+class _Accumulator:
+    """Probabilities, votes and tallies of one scenario, chunk by chunk, with its condition.
+
+    The weights of a condition are kept as logarithms and each chunk's weighted sum is
+    scaled by its own largest weight, so that a condition on many states (a bloc of 27
+    unlikely votes) neither underflows nor needs every simulation's probabilities at once.
+    """
+
+    def __init__(self, index: pd.Index, given: Mapping[str, str] | None):
+        self.n = len(index)
+        self.sums = np.zeros((self.n, 4))
+        self.counts: list[np.ndarray] = []
+        self.votes: list[np.ndarray] = []
+        self.given = dict(given or {})
+        self.idx = index.get_indexer(pd.Index(list(self.given)))
+        if (self.idx < 0).any():
+            missing = [k for k, i in zip(self.given, self.idx, strict=True) if i < 0]
+            raise ValueError(f"given votes of states not simulated: {missing}")
+        self.codes = np.array([VOTE_LEVELS.index(v) for v in self.given.values()], dtype=np.int8)
+        self.possible = np.zeros(len(self.idx), dtype=bool)
+        self.log_weights: list[np.ndarray] = []
+        self.weighted: list[tuple[float, np.ndarray]] = []
+        self.conditioned: list[np.ndarray] = []
+        # states whose probabilities never vary (sponsors, overrides) keep them exactly
+        self.low = np.full((self.n, 4), np.inf)
+        self.high = np.full((self.n, 4), -np.inf)
+
+    def add(self, probs: np.ndarray, uniforms: np.ndarray) -> None:
+        """One chunk: probabilities ``(4, c, n)`` and the uniforms ``(c, n)`` of its votes."""
+        c = probs.shape[1]
+        votes = draw_votes(probs, uniforms)
+        self.sums += probs.mean(axis=1).T * c
+        self.counts.append(tally(votes))
+        if len(self.idx):
+            chance = probs[self.codes, :, self.idx]  # (g, c): each known vote's chance
+            self.possible |= (chance > 0).any(axis=1)
+            self.low = np.minimum(self.low, probs.min(axis=1).T)
+            self.high = np.maximum(self.high, probs.max(axis=1).T)
+            with np.errstate(divide="ignore"):
+                log_w = np.log(chance).sum(axis=0)
+            top = float(log_w.max())
+            if np.isfinite(top):
+                w = np.exp(log_w - top)
+                self.weighted.append((top, np.tensordot(probs, w, axes=([1], [0])).T))
+            self.log_weights.append(log_w)
+            votes[:, self.idx] = self.codes
+            self.conditioned.append(tally(votes))
+        self.votes.append(votes)
+
+    def result(self) -> Simulation:
+        votes = np.concatenate(self.votes)
+        d = len(votes)
+        probs = self.sums / d
+        counts = np.concatenate(self.counts)
+        if not len(self.idx):
+            return Simulation(probs=probs, counts=counts, votes=votes)
+        prior = Simulation(probs=probs, counts=counts)
+        log_w = np.concatenate(self.log_weights)
+        top = float(log_w.max())
+        weights: np.ndarray | None
+        if not np.isfinite(top):  # no simulation can give the known votes
+            weights, given_probs = np.zeros(d), np.full_like(probs, np.nan)
+        elif (log_w == log_w[0]).all():  # they tell nothing: the same numbers as without
+            weights, given_probs = None, probs.copy()
+        else:
+            w = np.exp(log_w - top)
+            total = w.sum()
+            weights = w / total
+            given_probs = sum(np.exp(t - top) * part for t, part in self.weighted) / total
+            constant = (self.low == self.high).all(axis=1)
+            given_probs[constant] = self.high[constant]
+        given_probs[self.idx] = np.eye(4)[self.codes]
+        return Simulation(
+            probs=given_probs,
+            counts=np.concatenate(self.conditioned),
+            votes=votes,
+            weights=weights,
+            prior=prior,
+            possible=self.possible,
+        )
+
+
+def scenario_probs(
     odds_off: np.ndarray,
     features: pd.DataFrame,
     scenario: Scenario,
@@ -540,32 +722,11 @@ def simulate(
     loadings: np.ndarray | None = None,
     uncertainty: Uncertainty = Uncertainty(),
     sponsors: tuple[str, ...] = (),
-) -> Simulation:
-    """Simulate ``draws.n_draws`` votes under ``scenario``.
+) -> np.ndarray:
+    """Every simulation's probabilities under ``scenario``: shape (4, d, n).
 
-    Parameters
-    ----------
-    odds_off : ndarray (3, d, n) or (3, n)
-        :func:`to_odds` of the model's linear predictors without the campaign term (per
-        parameter draw, or at the fitted parameters).
-    features : DataFrame
-        n rows (index ISO3) with the levers' features.
-    scenario : Scenario
-    draws : Draws
-    odds_on : ndarray like ``odds_off``, optional
-        The same with the campaign indicator on; needed by campaign-anchored levers.
-    loadings : ndarray (n, u), optional
-        :func:`shock_loadings`; None or ``uncertainty.shocks`` False means no shocks.
-    uncertainty : Uncertainty
-        ``effects`` False uses each lever's midpoint; ``shocks`` False drops the shocks.
-        (``parameters`` is decided by the caller when building ``odds_off``.)
-    sponsors : tuple of str
-        ISO3 of the resolution's sponsors: they vote yes whatever the levers and shocks
-        (:func:`fixed_probabilities`).
-
-    Returns
-    -------
-    Simulation
+    Parameters as :func:`simulate`. In order: shocks, levers, ``together`` switches, then
+    the fixed states (sponsors, then the scenario's overrides, which win).
     """
     d, n = draws.votes.shape
     if odds_off.ndim == 2:  # at the fitted parameters: the same for every simulation
@@ -582,10 +743,65 @@ def simulate(
         strengths = lever_strengths(levers, effects, features, campaign, odds)
         strengths = [np.broadcast_to(s, (d, n)) for s in strengths]
         odds = apply_levers(odds, strengths, [lever.split for lever in levers])
+    probs = apply_together(odds_to_probs(odds), features.index, scenario.together, draws.together)
     fixed = fixed_probabilities(sponsors, scenario.override_map)
-    probs = apply_overrides(odds_to_probs(odds), features.index, fixed)
-    counts = tally(draw_votes(probs, draws.votes))
-    return Simulation(probs=probs.mean(axis=1).T, counts=counts)
+    return apply_overrides(probs, features.index, fixed)
+
+
+def simulate(
+    odds_off: np.ndarray,
+    features: pd.DataFrame,
+    scenario: Scenario,
+    draws: Draws,
+    *,
+    odds_on: np.ndarray | None = None,
+    loadings: np.ndarray | None = None,
+    uncertainty: Uncertainty = Uncertainty(),
+    sponsors: tuple[str, ...] = (),
+    given: Mapping[str, str] | None = None,
+) -> Simulation:
+    """Simulate ``draws.n_draws`` votes under ``scenario``.
+
+    Parameters
+    ----------
+    odds_off : ndarray (3, d, n) or (3, n)
+        :func:`to_odds` of the model's linear predictors without the campaign term (per
+        parameter draw, or at the fitted parameters).
+    features : DataFrame
+        n rows (index ISO3) with the levers' features.
+    scenario : Scenario
+        With its names resolved (:func:`unvote.scenario.resolve_scenario`).
+    draws : Draws
+    odds_on : ndarray like ``odds_off``, optional
+        The same with the campaign indicator on; needed by campaign-anchored levers.
+    loadings : ndarray (n, u), optional
+        :func:`shock_loadings`; None or ``uncertainty.shocks`` False means no shocks.
+    uncertainty : Uncertainty
+        ``effects`` False uses each lever's midpoint; ``shocks`` False drops the shocks.
+        (``parameters`` is decided by the caller when building ``odds_off``.)
+    sponsors : tuple of str
+        ISO3 of the resolution's sponsors: they vote yes whatever the levers and shocks
+        (:func:`fixed_probabilities`).
+    given : mapping ISO3 -> vote, optional
+        Known votes to condition on (see the module's docstring).
+
+    Returns
+    -------
+    Simulation
+    """
+    probs = scenario_probs(
+        odds_off,
+        features,
+        scenario,
+        draws,
+        odds_on=odds_on,
+        loadings=loadings,
+        uncertainty=uncertainty,
+        sponsors=sponsors,
+    )
+    acc = _Accumulator(features.index, given)
+    acc.add(probs, draws.votes)
+    return acc.result()
 
 
 #: Simulations per chunk: small arrays stay in cache and are reused, where one
@@ -603,6 +819,7 @@ def simulate_many(
     uncertainty: Uncertainty = Uncertainty(),
     chunk: int = CHUNK,
     sponsors: tuple[str, ...] = (),
+    given: Sequence[Mapping[str, str] | None] | None = None,
 ) -> list[Simulation]:
     """:func:`simulate` for several scenarios on the same draws, chunk by chunk.
 
@@ -617,14 +834,17 @@ def simulate_many(
     scenarios : list of Scenario
         Evaluated on the same random numbers (common random numbers), so their
         differences are the scenarios' effects alone.
+    given : list of (mapping ISO3 -> vote, or None), optional
+        One per scenario: the known votes each is conditioned on.
 
     Returns
     -------
-    list of Simulation, one per scenario
+    list of Simulation, one per scenario (each with its votes)
     """
     d = draws.n_draws
     use_params = uncertainty.parameters and draws.params is not None
     needs_campaign = any(lv.anchor == "campaign" for sc in scenarios for lv in sc.levers)
+    given = list(given) if given is not None else [None] * len(scenarios)
 
     def odds(params, campaign):
         return to_odds(predict(params, campaign))
@@ -632,8 +852,7 @@ def simulate_many(
     fixed = None
     if not use_params:
         fixed = (odds(None, False), odds(None, True) if needs_campaign else None)
-    sums = [np.zeros((len(features), 4)) for _ in scenarios]
-    counts: list[list[np.ndarray]] = [[] for _ in scenarios]
+    accs = [_Accumulator(features.index, g) for g in given]
     for start in range(0, d, chunk):
         part = slice(start, min(start + chunk, d))
         sub = draws.chunk(part)
@@ -642,8 +861,8 @@ def simulate_many(
             odds_on = odds(sub.params, True) if needs_campaign else None
         else:
             odds_off, odds_on = fixed
-        for i, scenario in enumerate(scenarios):
-            sim = simulate(
+        for acc, scenario in zip(accs, scenarios, strict=True):
+            probs = scenario_probs(
                 odds_off,
                 features,
                 scenario,
@@ -653,9 +872,5 @@ def simulate_many(
                 uncertainty=uncertainty,
                 sponsors=sponsors,
             )
-            sums[i] += sim.probs * sub.n_draws
-            counts[i].append(sim.counts)
-    return [
-        Simulation(probs=total / d, counts=np.concatenate(parts))
-        for total, parts in zip(sums, counts, strict=True)
-    ]
+            acc.add(probs, sub.votes)
+    return [acc.result() for acc in accs]
