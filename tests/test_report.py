@@ -14,20 +14,16 @@ from pypdf import PdfReader
 from unvote import paths
 from unvote.cli import main
 from unvote.errors import DataError
-from unvote.report import (
-    PAGES,
+from unvote.pipeline import Inputs, is_stale, plan_report, report_files
+from unvote.report.data import (
     ReportData,
-    describe_lever,
-    describe_scenario,
     group_membership,
     group_shifts,
-    is_stale,
     last_result,
     load_report_data,
-    report_files,
-    summary_text,
-    write_report,
 )
+from unvote.report.pages import PAGES, build_pages, standalone_figures
+from unvote.report.words import describe_lever, describe_scenario, summary_text
 
 LEVELS = ("yes", "no", "abstain", "absent")
 # Six real member states, so the map finds their shapes (Tuvalu: a small island state).
@@ -272,13 +268,15 @@ def _assert_not_blank(png) -> None:
     assert (pixels.min(axis=1) < 0.9).mean() > 0.02
 
 
-@pytest.mark.slow
-def test_report_has_eight_pages_in_order_and_one_png_per_figure(tmp_path):
-    files = write_report(_data(), tmp_path)
-    assert files[0] == tmp_path / "report.pdf"
-    pngs = [f"{n}-{name}.png" for n, name in enumerate(PAGES, start=1)][1:]
-    assert [f.name for f in files[1:]] == pngs
-    texts = _page_texts(tmp_path / "report.pdf")
+def _figure_text(fig) -> str:
+    from matplotlib.text import Text
+
+    return " ".join(" ".join(t.get_text() for t in fig.findobj(Text)).split())
+
+
+def test_report_has_eight_pages_in_order_with_their_words():
+    """The pages as figures, read without rendering them (the one render is end to end)."""
+    texts = [_figure_text(page) for page in build_pages(_data())]
     assert len(texts) == 8
     expected = [
         [
@@ -301,56 +299,95 @@ def test_report_has_eight_pages_in_order_and_one_png_per_figure(tmp_path):
         for word in words:
             assert word in text, f"page {number} lacks {word!r}"
         assert f"page {number} of 8" in text
-    for name in pngs:
-        _assert_not_blank(tmp_path / name)
+    assert list(standalone_figures(_data())) == list(PAGES[1:])
 
 
-@pytest.mark.slow
-def test_report_without_backtest_or_model_keeps_its_eight_pages(tmp_path):
+def test_report_without_backtest_or_model_keeps_its_eight_pages():
     data = _data(predictions=None, scores=None, coefficients=None, baseline_tally=None)
-    files = write_report(data, tmp_path)
-    texts = _page_texts(tmp_path / "report.pdf")
+    texts = [_figure_text(page) for page in build_pages(data)]
     assert len(texts) == 8
     assert "no backtest outputs found" in texts[6]
     assert "no model outputs found" in texts[7]
-    assert "7-backtest.png" not in [f.name for f in files]
+    assert "backtest" not in standalone_figures(data)
 
 
 # --- end to end on the committed data ------------------------------------------------------
+def _small_backtest(folder):
+    """A small hand-made backtest, newer than the data: the report must not rerun it."""
+    folder.mkdir()
+    _predictions().to_csv(folder / "predictions.csv", index=False)
+    _scores().to_csv(folder / "scores.csv", index=False)
+    return folder
+
+
 @pytest.mark.slow
-def test_unvote_report_runs_the_forecast_then_reuses_it(tmp_path, capsys):
-    backtest = tmp_path / "backtest"
-    backtest.mkdir()
-    # a small hand-made backtest, newer than the data: the report must not rerun it
-    _predictions().to_csv(backtest / "predictions.csv", index=False)
-    _scores().to_csv(backtest / "scores.csv", index=False)
+def test_unvote_report_runs_the_forecast_then_draws_the_report(tmp_path, capsys):
+    """The one test that renders the full report from the committed data."""
+    backtest = _small_backtest(tmp_path / "backtest")
     out = tmp_path / "lobbying"
     files = report_files("us_lobbying_2025", out, backtest_dir=backtest)
     log = capsys.readouterr().out
     assert "running the forecast" in log and "running the backtest" not in log
-    assert files[0] == out / "report.pdf" and len(files) == 8
+    assert "writing the report" in log
+    assert files[0] == out / "report.pdf"
+    pngs = [f"{n}-{name}.png" for n, name in enumerate(PAGES, start=1)][1:]
+    assert [f.name for f in files[1:]] == pngs
+    for name in pngs:
+        _assert_not_blank(out / name)
     texts = _page_texts(out / "report.pdf")
     assert len(texts) == 8
+    for number, text in enumerate(texts, start=1):
+        assert f"page {number} of 8" in text
     tally = pd.read_csv(out / "tally.csv", index_col=0)
     assert f"about {tally.loc['yes', 'mean']:.0f} yes votes" in texts[0]
     assert "187-2-1" in texts[0]  # the 2024 vote, from the committed data
     # page 8 shows the coefficients the forecast stored, without refitting the model
     assert "agrees more with the US" in texts[7]
-    report_files("us_lobbying_2025", out, backtest_dir=backtest)
-    assert "running the forecast" not in capsys.readouterr().out
-    # a forecast.json of another unvote version (here without the coefficients) is rerun
+    # now nothing is stale: a second report would only redraw
+    plan = plan_report("us_lobbying_2025", out, inputs=Inputs.resolve(backtest_dir=backtest))
+    assert (plan.forecast, plan.backtest) == (None, None)
+
+
+def test_the_plan_reruns_what_is_missing_stale_or_of_another_run(tmp_path):
+    """The staleness rule, decided from the files alone: nothing is run or drawn."""
+    from unvote.forecast import run_forecast, write_forecast
+
+    inputs = Inputs.resolve(backtest_dir=_small_backtest(tmp_path / "backtest"))
+    out = tmp_path / "out"
+
+    def why(scenario="us_lobbying_2025", **kwargs):
+        plan = plan_report(scenario, out, inputs=inputs, **kwargs)
+        return plan.forecast
+
+    assert why() == "outputs missing"
+    write_forecast(run_forecast("us_lobbying_2025", draws=200, seed=1), out)
+    assert why() is None
+    assert plan_report("us_lobbying_2025", out, inputs=inputs).backtest is None
+    # another scenario's report in the same folder does not reuse this forecast
+    assert why("baseline") == "of another scenario or another scenario file"
+    assert why(as_of="2024-10-01") == "as of 2025-10-01"
+    # a forecast.json of another unvote version, or without the coefficients, is rerun
     doc = json.loads((out / "forecast.json").read_text())
     (out / "forecast.json").write_text(json.dumps({**doc, "version": "0.0.1"}))
-    report_files("us_lobbying_2025", out, backtest_dir=backtest)
-    assert "running the forecast" in capsys.readouterr().out
+    assert why() == "written by another version of unvote"
     del doc["coefficients"]
     (out / "forecast.json").write_text(json.dumps(doc))
-    report_files("us_lobbying_2025", out, backtest_dir=backtest)
-    assert "running the forecast" in capsys.readouterr().out
-    # another scenario's report in the same folder does not reuse this forecast
-    report_files("baseline", out, backtest_dir=backtest)
-    assert "running the forecast of baseline" in capsys.readouterr().out
-    assert "'baseline'" in _page_texts(out / "report.pdf")[0]
+    assert why() == "written by another version of unvote"
+    (out / "forecast.json").write_text("[1, 2]")
+    assert why() == "no readable forecast.json"
+    # older than the data, or one file missing
+    for path in out.iterdir():
+        os.utime(path, (1_000, 1_000))
+    assert why() == "outputs older than the scenario or the data"
+    (out / "tally.csv").unlink()
+    assert why() == "outputs missing"
+    for path in inputs.backtest_dir.iterdir():
+        os.utime(path, (1_000, 1_000))
+    assert plan_report("us_lobbying_2025", out, inputs=inputs).backtest == (
+        "outputs older than the data"
+    )
+    (inputs.backtest_dir / "scores.csv").unlink()
+    assert plan_report("us_lobbying_2025", out, inputs=inputs).backtest == "outputs missing"
 
 
 def test_unvote_report_with_an_unknown_scenario_exits_2(capsys):
@@ -362,7 +399,7 @@ def test_unvote_report_with_an_unknown_scenario_exits_2(capsys):
 
 def test_report_reruns_a_forecast_of_a_same_named_copy_or_a_sensitivity_run(tmp_path):
     from unvote.forecast import previous_source, run_forecast, write_forecast
-    from unvote.report import forecast_fits
+    from unvote.pipeline import forecast_mismatch
     from unvote.scenario import load_scenario
     from unvote.simulate import Uncertainty
 
@@ -375,14 +412,14 @@ def test_report_reruns_a_forecast_of_a_same_named_copy_or_a_sensitivity_run(tmp_
 
     out = tmp_path / "out"
     write_forecast(run_forecast(shipped, draws=200, seed=1), out)
-    assert forecast_fits(out, shipped)
-    assert not forecast_fits(out, copy)
+    assert forecast_mismatch(out, shipped, "2025-10-01") is None
+    assert forecast_mismatch(out, copy, "2025-10-01") is not None
     assert previous_source(out, copy) == "scenarios/us_lobbying_2025.toml"
     assert previous_source(out, shipped) is None
 
     no_shocks = run_forecast(shipped, draws=200, seed=1, uncertainty=Uncertainty(shocks=False))
     write_forecast(no_shocks, out)
-    assert not forecast_fits(out, shipped)
+    assert forecast_mismatch(out, shipped, "2025-10-01") == "a sensitivity run"
 
 
 def test_a_sensitivity_run_says_so_in_the_summary():
@@ -396,7 +433,7 @@ def test_a_sensitivity_run_says_so_in_the_summary():
 
 
 def test_a_back_dated_forecast_shows_only_the_history_before_it():
-    from unvote.report import _draw_history
+    from unvote.report.pages import _draw_history
 
     back_dated = {**FORECAST, "as_of": "2023-10-01", "target_year": 2023}
     fig = _draw_history(_data(forecast=back_dated), None)
@@ -406,11 +443,11 @@ def test_a_back_dated_forecast_shows_only_the_history_before_it():
 
 
 def test_a_scenario_without_levers_is_not_described_as_a_campaign():
-    from unvote.report import _page_words
+    from unvote.report.words import page_words
 
     no_levers = {**FORECAST, "scenario": {**LOBBYING, "name": "baseline", "levers": {}}}
     data = _data(forecast=no_levers, baseline_tally=None)
-    title, lede, _ = _page_words(data)["groups"]
+    title, lede, _ = page_words(data)["groups"]
     assert "campaign moves" not in title and "no campaign" in lede
     assert "campaign" not in summary_text(data)["reading"]
     assert "campaign moves" in summary_text(_data())["reading"]

@@ -32,14 +32,15 @@ def _cmd_history(args: argparse.Namespace) -> int:
     from unvote.history import format_history, history_table, load_embargo_votes
 
     if args.plot:
-        from unvote.plots import check_figure_path
+        from unvote.report.write import check_figure_path
 
         check_figure_path(args.plot)  # refuse a bad suffix before printing anything
     votes = load_embargo_votes(Path(args.data))
     table = history_table(votes)
     print(format_history(table, votes))
     if args.plot:
-        from unvote.plots import plot_history, save_figure
+        from unvote.figures import plot_history
+        from unvote.report.write import save_figure
 
         save_figure(plot_history(table), Path(args.plot))
         print(f"wrote {args.plot}")
@@ -72,7 +73,8 @@ def _cmd_features_build(args: argparse.Namespace) -> int:
 
 # --- unvote backtest ---------------------------------------------------------------------
 def _cmd_backtest(args: argparse.Namespace) -> int:
-    from unvote.backtest import backtest_files, format_scores
+    from unvote.backtest import format_scores
+    from unvote.pipeline import backtest_files
 
     result = backtest_files(Path(args.features), Path(args.embargo), Path(args.out))
     print(format_scores(result.scores))
@@ -136,10 +138,15 @@ def _cmd_explain(args: argparse.Namespace) -> int:
 
 
 # --- unvote report ------------------------------------------------------------------------
-def _cmd_report(args: argparse.Namespace) -> int:
-    from unvote.report import report_files
+def _progress(message: str) -> None:
+    """What a long step is doing, on stderr, so that stdout keeps only the results."""
+    print(f"unvote: {message}", file=sys.stderr, flush=True)
 
-    files = report_files(args.scenario, args.out)
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from unvote.pipeline import report_files
+
+    files = report_files(args.scenario, args.out, log=_progress)
     print(f"wrote {files[0]} and {len(files) - 1} PNGs")
     return 0
 
