@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import os
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -14,7 +11,7 @@ from pypdf import PdfReader
 from unvote import paths
 from unvote.cli import main
 from unvote.errors import DataError
-from unvote.pipeline import Inputs, is_stale, plan_report, report_files
+from unvote.pipeline import Inputs, plan_report, report_files
 from unvote.report.data import (
     ReportData,
     group_membership,
@@ -237,18 +234,6 @@ def test_page_one_words_carry_the_headline_and_last_years_result():
     assert last_result(FORECAST) == (2024, {"yes": 187, "no": 2, "abstain": 1, "absent": 3})
 
 
-def test_is_stale_when_missing_or_older_than_an_input(tmp_path):
-    source, output = tmp_path / "in.csv", tmp_path / "out.csv"
-    source.write_text("x")
-    assert is_stale([output], [source])
-    output.write_text("y")
-    os.utime(source, (1_000, 1_000))
-    os.utime(output, (2_000, 2_000))
-    assert not is_stale([output], [source, tmp_path / "absent-input.csv"])
-    os.utime(source, (3_000, 3_000))
-    assert is_stale([output], [source])
-
-
 def test_missing_forecast_files_name_the_file(tmp_path):
     with pytest.raises(DataError, match="country_forecast.csv: missing; run `unvote forecast`"):
         load_report_data(tmp_path)
@@ -348,78 +333,11 @@ def test_unvote_report_runs_the_forecast_then_draws_the_report(tmp_path, capsys)
     assert (plan.forecast, plan.backtest) == (None, None)
 
 
-def test_the_plan_reruns_what_is_missing_stale_or_of_another_run(tmp_path):
-    """The staleness rule, decided from the files alone: nothing is run or drawn."""
-    from unvote.forecast import run_forecast, write_forecast
-
-    inputs = Inputs.resolve(backtest_dir=_small_backtest(tmp_path / "backtest"))
-    out = tmp_path / "out"
-
-    def why(scenario="us_lobbying_2025", **kwargs):
-        plan = plan_report(scenario, out, inputs=inputs, **kwargs)
-        return plan.forecast
-
-    assert why() == "outputs missing"
-    write_forecast(run_forecast("us_lobbying_2025", draws=200, seed=1), out)
-    assert why() is None
-    assert plan_report("us_lobbying_2025", out, inputs=inputs).backtest is None
-    # another scenario's report in the same folder does not reuse this forecast
-    assert why("baseline") == "of another scenario or another scenario file"
-    assert why(as_of="2024-10-01") == "as of 2025-10-01"
-    # a forecast.json of another unvote version, or without the coefficients, is rerun
-    doc = json.loads((out / "forecast.json").read_text())
-    (out / "forecast.json").write_text(json.dumps({**doc, "version": "0.0.1"}))
-    assert why() == "written by another version of unvote"
-    del doc["coefficients"]
-    (out / "forecast.json").write_text(json.dumps(doc))
-    assert why() == "written by another version of unvote"
-    (out / "forecast.json").write_text("[1, 2]")
-    assert why() == "no readable forecast.json"
-    # older than the data, or one file missing
-    for path in out.iterdir():
-        os.utime(path, (1_000, 1_000))
-    assert why() == "outputs older than the scenario or the data"
-    (out / "tally.csv").unlink()
-    assert why() == "outputs missing"
-    for path in inputs.backtest_dir.iterdir():
-        os.utime(path, (1_000, 1_000))
-    assert plan_report("us_lobbying_2025", out, inputs=inputs).backtest == (
-        "outputs older than the data"
-    )
-    (inputs.backtest_dir / "scores.csv").unlink()
-    assert plan_report("us_lobbying_2025", out, inputs=inputs).backtest == "outputs missing"
-
-
 def test_unvote_report_with_an_unknown_scenario_exits_2(capsys):
     assert main(["report", "--scenario", "no_such_scenario"]) == 2
     err = capsys.readouterr().err.strip()
     assert err.count("\n") == 0 and "no_such_scenario" in err and "baseline" in err
     assert not (paths.REPORTS_DIR / "no_such_scenario").exists()
-
-
-def test_report_reruns_a_forecast_of_a_same_named_copy_or_a_sensitivity_run(tmp_path):
-    from unvote.forecast import previous_source, run_forecast, write_forecast
-    from unvote.pipeline import forecast_mismatch
-    from unvote.scenario import load_scenario
-    from unvote.simulate import Uncertainty
-
-    shipped = load_scenario(paths.SCENARIOS_DIR / "us_lobbying_2025.toml")
-    text = (paths.SCENARIOS_DIR / "us_lobbying_2025.toml").read_text(encoding="utf-8")
-    copy_path = tmp_path / "copy.toml"
-    copy_path.write_text(text.replace("range = [0.0, 0.3]", "range = [0.0, 0.1]"), "utf-8")
-    copy = load_scenario(copy_path)
-    assert copy.name == shipped.name
-
-    out = tmp_path / "out"
-    write_forecast(run_forecast(shipped, draws=200, seed=1), out)
-    assert forecast_mismatch(out, shipped, "2025-10-01") is None
-    assert forecast_mismatch(out, copy, "2025-10-01") is not None
-    assert previous_source(out, copy) == "scenarios/us_lobbying_2025.toml"
-    assert previous_source(out, shipped) is None
-
-    no_shocks = run_forecast(shipped, draws=200, seed=1, uncertainty=Uncertainty(shocks=False))
-    write_forecast(no_shocks, out)
-    assert forecast_mismatch(out, shipped, "2025-10-01") == "a sensitivity run"
 
 
 def test_a_sensitivity_run_says_so_in_the_summary():

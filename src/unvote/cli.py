@@ -98,9 +98,14 @@ def _simulation_kwargs(args: argparse.Namespace) -> dict:
 
 def _cmd_forecast(args: argparse.Namespace) -> int:
     from unvote.forecast import format_forecast, previous_source, run_forecast, write_forecast
+    from unvote.pipeline import default_out_dir
 
     result = run_forecast(args.scenario, **_simulation_kwargs(args))
-    out = Path(args.out) if args.out else paths.REPORTS_DIR / result.scenario.name
+    # by scenario, as-of date and given votes: no run replaces another's unless named
+    given = getattr(result, "given", None)
+    out = (
+        Path(args.out) if args.out else default_out_dir(result.scenario.name, result.as_of, given)
+    )
     replaced = previous_source(out, result.scenario)
     files = write_forecast(result, out)
     if replaced:
@@ -146,7 +151,7 @@ def _progress(message: str) -> None:
 def _cmd_report(args: argparse.Namespace) -> int:
     from unvote.pipeline import report_files
 
-    files = report_files(args.scenario, args.out, log=_progress)
+    files = report_files(args.scenario, args.out, as_of=args.as_of, log=_progress)
     print(f"wrote {files[0]} and {len(files) - 1} PNGs")
     return 0
 
@@ -233,7 +238,7 @@ def build_parser() -> argparse.ArgumentParser:
         default="us_lobbying_2025",
         help="a name in scenarios/ or a path to a TOML file (default us_lobbying_2025)",
     )
-    _add_simulation_options(forecast, "reports/<scenario>/")
+    _add_simulation_options(forecast, "reports/<scenario>/<as-of>/")
     forecast.set_defaults(func=_cmd_forecast)
 
     compare = _command(sub, "compare", "how two scenarios' forecasts differ")
@@ -264,8 +269,9 @@ def build_parser() -> argparse.ArgumentParser:
         default="us_lobbying_2025",
         help="a name in scenarios/ or a path to a TOML file (default us_lobbying_2025)",
     )
+    report.add_argument("--as-of", help="the forecast's as-of date (default 2025-10-01)")
     report.add_argument(
-        "--out", help="folder of the forecast and report (default reports/<scenario>/)"
+        "--out", help="folder of the forecast and report (default reports/<scenario>/<as-of>/)"
     )
     report.set_defaults(func=_cmd_report)
 

@@ -46,7 +46,7 @@ def given_folder_part(given: Mapping[str, str]) -> str:
     votes lower-cased, and the pairs sorted by key, so ``{"PAN": "no", "gtm": "Abstain"}``
     and ``{"GTM": "abstain", "PAN": "no"}`` give the same ``GTM-abstain_PAN-no``.
     """
-    pairs = sorted((_slug(str(k)).upper(), _slug(str(v)).lower()) for k, v in given.items())
+    pairs = sorted((_slug(str(k)).upper(), _slug(str(v)).lower()) for k, v in dict(given).items())
     return "_".join(f"{key}-{vote}" for key, vote in pairs)
 
 
