@@ -78,6 +78,18 @@ def test_not_yes_bars_stack_abstain_no_absent_for_the_least_likely_yes():
     assert "absent" in _texts(fig) and "last" in _texts(fig)
 
 
+def test_a_state_likely_to_be_absent_is_not_ranked_as_a_defector():
+    countries = COUNTRIES.assign(
+        p_absent=[0.0, 0.05, 0.9, 0.0],
+        p_yes=[0.0, 0.6, 0.05, 0.99],
+        p_abstain=[0.02, 0.3, 0.05, 0.01],
+    )
+    fig = plot_not_yes(countries, n=3)
+    # Tuvalu: 95% not yes, but 90% of it absence: it ranks below Brazil's 35%
+    labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert labels == ["United States", "Brazil", "Tuvalu"]
+
+
 def test_tally_distribution_draws_one_row_per_scenario_and_labels_the_numbers():
     fig = plot_tally_distribution({"no campaign": TALLY, "lobbying": TALLY - 1}, last={"yes": 187})
     assert len(fig.axes) == 4

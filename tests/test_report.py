@@ -18,6 +18,7 @@ from unvote.report.data import (
     group_shifts,
     last_result,
     load_report_data,
+    news_table,
 )
 from unvote.report.pages import PAGES, build_pages, standalone_figures
 from unvote.report.words import describe_lever, describe_scenario, summary_text
@@ -200,8 +201,12 @@ def test_levers_are_described_with_their_numbers():
     assert "0.5 to 2.5 times" in pressure and "2017-2019" in pressure
     assert "60% abstain, 30% no, 10% absent" in pressure
     ukraine = describe_lever("ukraine", LOBBYING["levers"]["ukraine"])
-    # exp(-0) = 1.00, exp(-0.5) = 0.61; a zero share is not mentioned
-    assert "1.00 to 0.61" in ukraine and "Ukraine" in ukraine
+    # 1 - exp(-0.5) = 39%: a cut, which reads the right way round; a zero share is not
+    # mentioned, nor the feature's file name
+    assert "cut by up to 39%" in ukraine and "Ukraine" in ukraine
+    assert "ukraine_yes_share" not in ukraine
+    lever = {**LOBBYING["levers"]["ukraine"], "range": [0.1, 0.5]}
+    assert "cut by 10% to 39%" in describe_lever("ukraine", lever)
     assert "absent" not in ukraine.split("Votes it moves")[1]
 
 
@@ -228,8 +233,17 @@ def test_page_one_words_carry_the_headline_and_last_years_result():
     assert "without the campaign, 186 yes" in text["headline"]
     assert "Chance of fewer than 180 yes votes: 25%" in text["risks"]
     assert "5 or more no votes: 12%" in text["risks"]
-    assert text["movers"].startswith("Most likely not to vote yes")
-    assert "United States (100%)" in text["movers"]
+    # news: the largest drop from a yes last time; Brazil 30% + 5%, not the United States
+    assert text["movers"].startswith("The votes that would be news")
+    news = text["movers"].split("Not news")[0]
+    assert "Brazil (35%), France (3%), Cuba (0%)" in news and "United States" not in news
+    assert "Tuvalu (did not vote)" in text["movers"]  # absent: not shown as a defector
+    assert "United States (no)" in text["movers"]
+    # the Ukraine lever: a judgement without precedent, and what it carries
+    assert "The Ukraine lever's strength is a judgement without precedent" in text["judgement"]
+    assert "about 17.0 of the 5.0 yes votes the scenario takes in all" in text["judgement"]
+    assert "Pressure" not in text["judgement"]
+    assert text["actual"] == ""
     assert "2024-10-30" in text["dates"] and "500 simulated votes" in text["dates"]
     assert last_result(FORECAST) == (2024, {"yes": 187, "no": 2, "abstain": 1, "absent": 3})
 
@@ -237,6 +251,25 @@ def test_page_one_words_carry_the_headline_and_last_years_result():
 def test_missing_forecast_files_name_the_file(tmp_path):
     with pytest.raises(DataError, match="country_forecast.csv: missing; run `unvote forecast`"):
         load_report_data(tmp_path)
+
+
+def test_a_back_dated_forecast_shows_the_real_vote_beside_it():
+    actual = {"yes": 184, "no": 3, "abstain": 4, "absent": 2}
+    scores = {"log_loss": 0.0712, "departures_in_top_25": "3 of 4"}
+    data = _data(forecast={**FORECAST, "actual": actual, "scores": scores})
+    text = summary_text(data)["actual"]
+    assert text.startswith("The 2025 vote has happened: 184 yes, 3 no, 4 abstain, 2 absent")
+    assert "(175 to 185) held it" in text
+    assert "log loss per state (lower is better): 0.071" in text
+    assert "departures in top 25: 3 of 4" in text
+    page = _figure_text(build_pages(data)[0])
+    assert "2025 the real vote" in page and "The real vote" in page
+
+
+def test_the_states_whose_vote_would_be_news_voted_yes_last_time():
+    news = news_table(COUNTRIES, n=2)
+    assert news["iso3"].tolist() == ["BRA", "FRA"]
+    assert news["p_leave"].tolist() == pytest.approx([0.35, 0.03])
 
 
 # --- the PDF and the PNGs ----------------------------------------------------------------
@@ -274,7 +307,7 @@ def test_report_has_eight_pages_in_order_with_their_words():
         ],
         ["History", "2022-2024"],
         ["forecast tally", "mean 181.0", "90%: 175 to 185", "no campaign", "bloc 0.30"],
-        ["Who might not vote yes", "Brazil", "last vote"],
+        ["Who might abstain or vote no", "Brazil", "last vote"],
         ["The map", "Natural Earth"],
         ["regional groups and blocs", "NATO (2)", "yes votes lost"],
         ["The backtest", "beats the best baseline (persistence)", "0.080 against 0.130"],

@@ -107,7 +107,7 @@ def plot_not_yes(
     drivers: pd.Series | None = None,
     ax: Axes | None = None,
 ) -> Figure:
-    """The countries most likely not to vote yes, as stacked probability bars.
+    """The countries most likely to abstain or vote no, as stacked probability bars.
 
     Parameters
     ----------
@@ -124,17 +124,21 @@ def plot_not_yes(
     -------
     Figure
         Bars of p_abstain + p_no + p_absent, a black tick at the baseline's 1 - p_yes,
-        and the country's last vote (and main driver) written on the right.
+        and the country's last vote (and main driver) written on the right. Ranked by
+        p_abstain + p_no: a state likely to be absent (in arrears, say) does not defect.
     """
 
-    top = countries.assign(p_not=1.0 - countries["p_yes"]).nlargest(n, "p_not")
+    top = countries.assign(p_leave=countries["p_abstain"] + countries["p_no"]).nlargest(
+        n, "p_leave"
+    )
     with mpl.rc_context(STYLE):
         fig, ax = figure_and_axes(ax, (8.0, 0.26 * len(top) + 1.3))
         y = np.arange(len(top))[::-1]
         left = np.zeros(len(top))
         for level in NOT_YES:
             width = top[f"p_{level}"].to_numpy()
-            ax.barh(y, width, left=left, color=VOTE_COLORS[level], label=level, height=0.72)
+            label = "not voting (absent)" if level == "absent" else level
+            ax.barh(y, width, left=left, color=VOTE_COLORS[level], label=label, height=0.72)
             left = left + width
         baseline = 1.0 - top["p_yes_baseline"].to_numpy()
         ax.plot(baseline, y, "|", color="black", ms=10, mew=1.6, label="not yes, no campaign")
@@ -149,14 +153,18 @@ def plot_not_yes(
         top_p = float(max(left.max(), baseline.max()))
         ax.set_xlim(0, min(1.0, np.ceil(top_p * 10 + 0.5) / 10))
         ax.xaxis.set_major_formatter(percent)
-        ax.set_xlabel("probability of not voting yes")
+        ax.set_xlabel("probability of abstaining or voting no (grey: of not voting at all)")
         ax.legend(loc="lower right", ncols=2, frameon=True, framealpha=0.9)
         hbar_style(ax)
     return fig
 
 
 def plot_group_shifts(
-    shifts: pd.DataFrame, *, ax: Axes | None = None, against_baseline: bool = True
+    shifts: pd.DataFrame,
+    *,
+    ax: Axes | None = None,
+    against_baseline: bool = True,
+    label: str = "with the campaign",
 ) -> Figure:
     """How the scenario moves each regional group and bloc, against the baseline.
 
@@ -169,6 +177,8 @@ def plot_group_shifts(
     against_baseline : bool
         False for a scenario without levers (the baseline itself): only its expected
         shares are drawn, with nothing to compare them with.
+    label : str
+        The scenario in words, for the legend.
 
     Returns
     -------
@@ -209,7 +219,7 @@ def plot_group_shifts(
                 ms=6,
                 label="no campaign",
             )
-        ax.plot(shifts["not_yes"], y, "o", color=color, ms=6, label="scenario")
+        ax.plot(shifts["not_yes"], y, "o", color=color, ms=6, label=label)
         if against_baseline:
             lost = [f"{v:.1f}" for v in shifts["yes_lost"]]
             right_column(ax, y, lost, "yes votes\nlost", pad=8)

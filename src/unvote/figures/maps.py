@@ -14,8 +14,10 @@ from matplotlib.axes import Axes
 from unvote.figures.style import STYLE, figure_and_axes, percent
 
 #: Classes of the world map: most members are near certain to vote yes, so the scale is
-#: finest at the top, where a campaign moves countries.
-YES_MAP_BOUNDS: tuple[float, ...] = (0.0, 0.5, 0.8, 0.9, 0.95, 0.99, 1.0)
+#: finest at the top, where a campaign moves countries; bands of 5 to 10 points from 50% to
+#: 90%, where the lobbying scenario puts Europe (63-82%), Canada and Australia (78-79%), so
+#: that they do not share one colour.
+YES_MAP_BOUNDS: tuple[float, ...] = (0.0, 0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 0.99, 1.0)
 #: Zoom windows of the map (lon_min, lon_max, lat_min, lat_max), where small states crowd.
 MAP_REGIONS: dict[str, tuple[float, float, float, float]] = {
     "Caribbean and Central America": (-92.0, -58.0, 8.0, 27.0),

@@ -183,8 +183,14 @@ def plot_calibration(table: pd.DataFrame, ax: Axes | None = None) -> Figure:
     ax.set_yscale("logit")
     ax.set_xlim(edge * 0.7, 1 - edge * 0.7)
     ax.set_ylim(edge * 0.7, 1 - edge * 0.7)
-    ax.set_xlabel("predicted probability (mean in bin)")
-    ax.set_ylabel("observed frequency")
+    # logit axes label themselves 10^-3 and 1-10^-3: percentages read at a glance
+    ticks = [0.001, 0.01, 0.1, 0.5, 0.9, 0.99, 0.999]
+    labels = ["0.1%", "1%", "10%", "50%", "90%", "99%", "99.9%"]
+    ax.set_xticks(ticks, labels)
+    ax.set_yticks(ticks, labels)
+    ax.minorticks_off()
+    ax.set_xlabel("chance the model gave (mean of the predictions in each group)")
+    ax.set_ylabel("how often it happened")
     ax.legend(loc="upper left")
     finish_axes(
         ax, title=f"Backtest calibration: {int(table['n'].sum()) // 4} country-votes x 4 outcomes"

@@ -17,6 +17,7 @@ from unvote import paths
 from unvote.backtest import BACKTEST_FILES
 from unvote.errors import DataError
 from unvote.forecast import BASELINE_SCENARIO
+from unvote.simulate import TALLY_ROWS
 from unvote.terms import BLOC_LABELS
 
 
@@ -69,6 +70,23 @@ class ReportData:
     def has_levers(self) -> bool:
         """Whether the scenario moves anything (the baseline does not: nothing to compare)."""
         return bool(self.forecast["scenario"].get("levers"))
+
+    @property
+    def scenario_label(self) -> str:
+        """The scenario in words, for columns and legends (a file name means nothing there)."""
+        if self.has_levers:
+            return "with the campaign"
+        if self.scenario_name == BASELINE_SCENARIO:
+            return "no campaign"
+        return self.scenario_name.replace("_", " ")
+
+    @property
+    def actual(self) -> dict[str, int] | None:
+        """The real vote's tally, when forecast.json holds it (a back-dated forecast)."""
+        actual = self.forecast.get("actual")
+        if not isinstance(actual, Mapping):
+            return None
+        return {level: int(actual[level]) for level in TALLY_ROWS if level in actual}
 
 
 def group_membership(features: pd.DataFrame) -> pd.DataFrame:
@@ -137,6 +155,31 @@ def group_shifts(countries: pd.DataFrame, groups: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def news_table(countries: pd.DataFrame, n: int = 8) -> pd.DataFrame:
+    """The states whose vote would be news: the largest drop from their last vote.
+
+    Only states that voted yes last time can drop from it; a state that voted no or
+    abstained (the United States, Israel) doing so again is no news, and one that was
+    absent did not vote, so it cannot be said to defect.
+
+    Parameters
+    ----------
+    countries : pandas.DataFrame
+        country_forecast.csv (``iso3, country, p_abstain, p_no, last_vote``).
+    n : int
+        How many states.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Up to ``n`` rows, largest first: ``iso3``, ``country`` and ``p_leave`` (the chance
+        of abstaining or voting no, 0-1; absence is not counted as leaving yes).
+    """
+    voted_yes = countries.loc[countries["last_vote"].astype("string") == "yes"]
+    table = voted_yes.assign(p_leave=voted_yes["p_abstain"] + voted_yes["p_no"])
+    return table.nlargest(n, "p_leave")[["iso3", "country", "p_leave"]].reset_index(drop=True)
+
+
 def last_result(forecast: Mapping) -> tuple[int, dict[str, int]]:
     """The last embargo vote before the as-of date (forecast.json's ``last_vote``).
 
@@ -147,9 +190,7 @@ def last_result(forecast: Mapping) -> tuple[int, dict[str, int]]:
         yes, no, abstain, absent -> number of member states.
     """
     last = forecast["last_vote"]
-    return int(last["year"]), {
-        level: int(last[level]) for level in ("yes", "no", "abstain", "absent")
-    }
+    return int(last["year"]), {level: int(last[level]) for level in TALLY_ROWS}
 
 
 def score_table(scores: pd.DataFrame) -> pd.DataFrame:

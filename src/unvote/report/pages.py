@@ -29,6 +29,7 @@ from unvote.figures import (
 )
 from unvote.report.data import ReportData, group_shifts, last_result, score_table
 from unvote.report.words import page_words, summary_text
+from unvote.simulate import TALLY_ROWS
 from unvote.terms import coefficient_labels
 
 if TYPE_CHECKING:
@@ -41,6 +42,8 @@ A4 = (8.27, 11.69)
 MARGIN = 0.6
 #: Characters per line of body text at 9.5 pt across the page's text width.
 WRAP = 96
+#: The same at 9 pt: page 1 holds seven sections and must fit on one page.
+WRAP_SUMMARY = 102
 #: Page names in order: the PNGs are ``<n>-<name>.png`` and the tests look for them.
 PAGES: tuple[str, ...] = (
     "summary",
@@ -97,16 +100,20 @@ def _footer(data: ReportData, page: int) -> str:
 
 
 def _headline_table(ax, data: ReportData) -> None:
-    """The scoreboard of page 1: last vote, baseline and scenario, per outcome."""
+    """The scoreboard of page 1: last vote, baseline and scenario (and the real vote, once
+    known), per outcome."""
     last_year, last = last_result(data.forecast)
     forecast_year = data.forecast_year
     columns = [f"{last_year} vote"]
-    tallies: list[pd.DataFrame | None] = [None]
+    tallies: list[pd.DataFrame | dict[str, int]] = [last]
     if data.baseline_tally is not None:
-        columns.append(f"{forecast_year}, no campaign")
+        columns.append(f"{forecast_year}\nno campaign")
         tallies.append(data.baseline_tally)
-    columns.append(f"{forecast_year}, {data.scenario_name}")
+    columns.append(f"{forecast_year}\n{data.scenario_label}")
     tallies.append(data.tally)
+    if data.actual is not None:
+        columns.append(f"{forecast_year}\nthe real vote")
+        tallies.append(data.actual)
     ax.set_axis_off()
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 5.2)
@@ -114,12 +121,12 @@ def _headline_table(ax, data: ReportData) -> None:
     for x, col in zip(xs, columns, strict=True):
         ax.text(x, 4.75, col, ha="center", va="center", fontsize=9.5, weight="bold")
     ax.text(0.02, 4.75, "member states voting", va="center", fontsize=9.5, color="0.35")
-    for i, level in enumerate(("yes", "no", "abstain", "absent")):
+    for i, level in enumerate(TALLY_ROWS):
         y = 3.7 - i * 1.0
         ax.text(0.02, y, level, va="center", fontsize=13, weight="bold", color=TEXT_COLORS[level])
         for x, tally in zip(xs, tallies, strict=True):
-            if tally is None:
-                ax.text(x, y, f"{last[level]}", ha="center", va="center", fontsize=15)
+            if isinstance(tally, dict):  # a vote that happened: counts, no interval
+                ax.text(x, y, f"{tally.get(level, '')}", ha="center", va="center", fontsize=15)
                 continue
             row = tally.loc[level]
             ax.text(
@@ -188,21 +195,25 @@ def _summary_page(data: ReportData):
         gap=0.12,
     )
     flow.text(_wrap(text["question"]), gap=0.15)
-    _headline_table(flow.axes(2.3), data)
+    _headline_table(flow.axes(2.2), data)
     sections = [
         ("The answer", text["headline"] + " " + text["movers"]),
+        *([("What it rests on", text["judgement"])] if text["judgement"] else []),
+        *([("The real vote", text["actual"])] if text["actual"] else []),
         ("How likely a break", text["risks"]),
         (f"What the scenario '{data.scenario_name}' assumes", text["assumptions"]),
         ("Dates and data", text["dates"]),
         ("How to read the rest", text["reading"]),
     ]
     for heading, words in sections:
-        flow.text(heading, size=10.5, weight="bold", gap=0.05)
+        flow.text(heading, size=10, weight="bold", gap=0.04)
         wrapped = "\n".join(
-            textwrap.fill(line, WRAP, subsequent_indent="  " if line.startswith("- ") else "")
+            textwrap.fill(
+                line, WRAP_SUMMARY, subsequent_indent="  " if line.startswith("- ") else ""
+            )
             for line in words.split("\n")
         )
-        flow.text(wrapped, gap=0.14)
+        flow.text(wrapped, size=9, gap=0.12)
     fig.text(MARGIN / A4[0], 0.25 / A4[1], _footer(data, 1), fontsize=7.5, color="0.45")
     return fig
 
@@ -239,12 +250,12 @@ def _tallies(data: ReportData) -> dict[str, pd.DataFrame]:
     tallies = {}
     if data.baseline_tally is not None:
         tallies["no campaign"] = data.baseline_tally
-    tallies[data.scenario_name] = data.tally
+    tallies[data.scenario_label] = data.tally
     return tallies
 
 
 def _draw_tally(data: ReportData, body):
-    levels = ("yes", "no", "abstain", "absent")
+    levels = TALLY_ROWS
     axs = None if body is None else body.subplots(len(levels), 1)
     return plot_tally_distribution(
         _tallies(data), last=last_result(data.forecast)[1], levels=levels, axs=axs
@@ -276,7 +287,10 @@ def _draw_map(data: ReportData, body):
 def _draw_groups(data: ReportData, body):
     shifts = group_shifts(data.countries, data.groups)
     return plot_group_shifts(
-        shifts, ax=None if body is None else body.subplots(), against_baseline=data.has_levers
+        shifts,
+        ax=None if body is None else body.subplots(),
+        against_baseline=data.has_levers,
+        label=data.scenario_label,
     )
 
 

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from unvote.forecast import BASELINE_SCENARIO
-from unvote.report.data import ReportData, last_result, score_table
+from unvote.report.data import ReportData, last_result, news_table, score_table
 
 
 def _interval(tally: pd.DataFrame, level: str, noun: str) -> str:
@@ -27,6 +27,15 @@ FEATURE_WORDS: dict[str, str] = {
     "ukraine_no_share": "voted no on every UN resolution on Russia's war on Ukraine",
     "agree_us": "always votes as the United States does",
     "agree_rus": "always votes as Russia does",
+}
+
+
+#: Features in words, where a name would otherwise be shown.
+FEATURE_NAMES: dict[str, str] = {
+    "ukraine_yes_share": "its share of yes votes on those resolutions",
+    "ukraine_no_share": "its share of no votes on those resolutions",
+    "agree_us": "its agreement with the United States",
+    "agree_rus": "its agreement with Russia",
 }
 
 
@@ -53,9 +62,12 @@ def describe_lever(name: str, lever: Mapping) -> str:
     else:
         feature = lever["feature"]
         top = FEATURE_WORDS.get(feature, f"has {feature} = 1")
+        # a cut "by 0% to 26%", not a multiplication "by 1.00 to 0.74", which reads backwards
+        cut_low, cut_high = 100 * (1 - np.exp(-low)), 100 * (1 - np.exp(-high))
+        cut = f"up to {cut_high:.0f}%" if cut_low < 0.5 else f"{cut_low:.0f}% to {cut_high:.0f}%"
         size = (
-            f"a country's chance of voting yes is multiplied by {np.exp(-low):.2f} to "
-            f"{np.exp(-high):.2f} if it {top}, by less in proportion otherwise ({feature})"
+            f"a country's chance of voting yes is cut by {cut} if it {top}, by less in "
+            f"proportion otherwise ({FEATURE_NAMES.get(feature, feature)})"
         )
     title = name.replace("_", " ").capitalize()
     return f"{title}: {size}. Votes it moves: {split}."
@@ -102,8 +114,9 @@ def summary_text(data: ReportData) -> dict[str, str]:
     Returns
     -------
     dict
-        ``question``, ``headline``, ``movers``, ``risks``, ``assumptions``, ``dates``,
-        ``reading``: each a paragraph (``assumptions``: one line per assumption).
+        ``question``, ``headline``, ``movers``, ``judgement``, ``actual``, ``risks``,
+        ``assumptions``, ``dates``, ``reading``: each a paragraph (``assumptions``: one line
+        per assumption; ``judgement`` and ``actual`` empty when they do not apply).
     """
     fc = data.forecast
     last_year, last = last_result(fc)
@@ -133,10 +146,18 @@ def summary_text(data: ReportData) -> dict[str, str]:
         f"{_threshold_words(key)}: {100 * float(value):.0f}%"
         for key, value in fc["thresholds"].items()
     )
-    top = data.countries.nsmallest(5, "p_yes")
+    news = news_table(data.countries)
     movers = ", ".join(
-        f"{row.country} ({100 * (1 - cast(float, row.p_yes)):.0f}%)" for row in top.itertuples()
+        f"{row.country} ({100 * cast(float, row.p_leave):.0f}%)" for row in news.itertuples()
     )
+    not_yes = data.countries.loc[data.countries["last_vote"].astype("string") != "yes"]
+    shown = not_yes.nsmallest(NOT_NEWS_SHOWN, "p_yes")
+    left_out = ", ".join(
+        f"{row.country} {_LAST_WORDS.get(str(row.last_vote), '(not a member)')}"
+        for row in shown.itertuples()
+    )
+    if len(not_yes) > len(shown):
+        left_out += f" and {len(not_yes) - len(shown)} more"
     dates = (
         f"Forecast as of {fc['as_of']}: only data from before that day are used. The last "
         f"embargo vote in the data is of {fc['data_last_vote_date']}. {fc['draws']:,} "
@@ -147,8 +168,8 @@ def summary_text(data: ReportData) -> dict[str, str]:
         "Page 2 puts the forecast in the history of the vote since 1992. Page 3 shows how "
         "wide the forecast is"
         + (", with and without the campaign. " if campaign else ". ")
-        + "Page 4 names the countries most likely not to vote yes and how they voted last "
-        "time; page 5 maps every member. "
+        + "Page 4 names the countries most likely to abstain or vote no and how they voted "
+        "last time; page 5 maps every member. "
         + (
             "Page 6 shows which regional groups and blocs the campaign moves. "
             if campaign
@@ -162,7 +183,13 @@ def summary_text(data: ReportData) -> dict[str, str]:
     return {
         "question": question,
         "headline": headline,
-        "movers": f"Most likely not to vote yes (chance of not voting yes): {movers}.",
+        "movers": (
+            f"The votes that would be news, from states that voted yes in {last_year} (chance "
+            f"they abstain or vote no): {movers}."
+            + (f" Not news, as they did not vote yes then: {left_out}." if left_out else "")
+        ),
+        "judgement": judgement_words(data),
+        "actual": actual_words(data),
         "risks": risks[:1].upper() + risks[1:] + ".",
         "assumptions": "\n".join(
             f"- {line}" for line in describe_scenario(fc["scenario"], fc.get("lever_effects"))
@@ -170,6 +197,84 @@ def summary_text(data: ReportData) -> dict[str, str]:
         "dates": dates,
         "reading": reading,
     }
+
+
+#: How many states that did not vote yes last time page 1 names (least likely yes first).
+NOT_NEWS_SHOWN = 4
+#: A last vote other than yes, in words.
+_LAST_WORDS: dict[str, str] = {
+    "no": "(no)",
+    "abstain": "(abstained)",
+    "absent": "(did not vote)",
+}
+
+
+def judgement_words(data: ReportData) -> str:
+    """Which levers' strength is a judgement without precedent, and how much they carry.
+
+    A lever anchored on a feature (not on the fitted 2017-2019 campaign) has no past
+    campaign to measure it: its range is the scenario author's judgement. Empty for a
+    scenario without such a lever.
+    """
+    levers = data.forecast["scenario"].get("levers", {})
+    effects = data.forecast.get("lever_effects") or {}
+    moved = None
+    if data.baseline_tally is not None:
+        base_yes = cast(float, data.baseline_tally.loc["yes", "mean"])
+        moved = float(base_yes) - float(cast(float, data.tally.loc["yes", "mean"]))
+    sentences = []
+    for name, lever in levers.items():
+        if lever.get("anchor") == "campaign":
+            continue
+        low, high = lever["range"]
+        title = name.replace("_", " ").capitalize()
+        sentence = (
+            f"The {title} lever's strength is a judgement without precedent: no earlier vote "
+            f"measures it, so its range ({low:g} to {high:g}) is set by hand in the scenario."
+        )
+        if name in effects:
+            sentence += f" On its own it takes about {effects[name]['mid']:.1f}"
+            sentence += f" of the {moved:.1f} yes votes" if moved is not None else " yes votes"
+            sentence += (
+                " the scenario takes in all. Read the forecast as what would happen if the "
+                "argument worked that well, not as a measured effect."
+            )
+        sentences.append(sentence)
+    return " ".join(sentences)
+
+
+#: forecast.json's ``scores`` of a back-dated forecast, in words.
+SCORE_WORDS: dict[str, str] = {
+    "log_loss": "log loss per state (lower is better)",
+    "brier": "Brier score per state",
+}
+
+
+def actual_words(data: ReportData) -> str:
+    """The real vote beside the forecast, with the forecast's scores (back-dated forecasts).
+
+    Empty when forecast.json holds no ``actual`` tally (the vote has not happened).
+    """
+    actual = data.actual
+    if actual is None:
+        return ""
+    yes = data.tally.loc["yes"]
+    inside = yes["q05"] <= actual.get("yes", -1) <= yes["q95"]
+    words = (
+        f"The {data.forecast_year} vote has happened: "
+        + ", ".join(f"{count} {level}" for level, count in actual.items())
+        + f". The forecast's 90% interval for yes ({yes['q05']:.0f} to {yes['q95']:.0f}) "
+        + ("held it." if inside else "missed it.")
+    )
+    scores = data.forecast.get("scores")
+    if isinstance(scores, Mapping) and scores:
+        shown = "; ".join(
+            f"{SCORE_WORDS.get(str(key), str(key).replace('_', ' '))}: "
+            + (f"{value:.3f}" if isinstance(value, float) else str(value))
+            for key, value in scores.items()
+        )
+        words += f" Scores: {shown}."
+    return words
 
 
 def _threshold_words(key: str) -> str:
@@ -219,16 +324,18 @@ def page_words(data: ReportData) -> dict[str, tuple[str, str, str]]:
             "moved together in past years" + _shock_words(data.forecast.get("shock_sd")) + ".",
         ),
         "countries": (
-            "Who might not vote yes",
-            f"The 30 member states most likely not to vote yes under '{name}'. Each bar "
-            "adds the probabilities of abstaining, voting no and not voting; the black "
-            "tick is the same country with no campaign. On the right, its vote last time "
-            "and its main driver: the part of the model or the scenario that accounts for "
-            "the most of its chance of not voting yes.",
+            "Who might abstain or vote no",
+            f"The 30 member states most likely to abstain or vote no under '{name}'. Each "
+            "bar adds the probabilities of abstaining and of voting no, then, in grey, of "
+            "not voting at all, which is absence, not a defection; the black tick is the "
+            "same country's chance of not voting yes with no campaign. On the right, its "
+            "vote last time and its main driver: the part of the model or the scenario that "
+            "accounts for the most of its chance of not voting yes.",
             "A probability of 30% means: in about 3 of 10 simulated votes this country "
-            "did not vote yes. The other members are less likely still not to vote yes; the "
-            "full list is in country_forecast.csv, and what moves each state in drivers.csv "
-            "(or `unvote explain ISO3`).",
+            "abstained or voted no. The other members are less likely still to do so; the "
+            "full list is in the forecast's table of countries (country_forecast.csv), and "
+            "what moves each state in its table of drivers (drivers.csv, or `unvote explain "
+            "ISO3`).",
         ),
         "map": (
             "The map: each member's probability of voting yes",
