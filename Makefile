@@ -5,6 +5,8 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 # The raw UN files: ../shared/data/raw when it is beside the project, else data/raw.
 RAW    ?= $(if $(wildcard ../shared/data/raw),../shared/data/raw,data/raw)
+# The forecast's as-of date: outputs go to reports/<scenario>/$(AS_OF)/ (unvote.pipeline).
+AS_OF  ?= 2025-10-01
 
 .DEFAULT_GOAL := help
 .PHONY: help install forecast docs history data features backtest test typecheck lint format notebooks outlines benchmark clean
@@ -13,6 +15,7 @@ help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
 $(BIN)/.installed: pyproject.toml
+	@echo "== installing unvote and its tools into $(VENV) (about a minute, once)"
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
@@ -22,13 +25,13 @@ install: $(BIN)/.installed  ## create .venv and install unvote with its test too
 
 forecast: $(BIN)/.installed  ## the main job, on the committed data alone
 	$(BIN)/unvote history --plot reports/history/history.png
-	$(BIN)/unvote forecast --scenario baseline
-	$(BIN)/unvote forecast --scenario us_lobbying_2025
-	$(BIN)/unvote report --scenario us_lobbying_2025
+	$(BIN)/unvote forecast --scenario baseline --as-of $(AS_OF)
+	$(BIN)/unvote forecast --scenario us_lobbying_2025 --as-of $(AS_OF)
+	$(BIN)/unvote report --scenario us_lobbying_2025 --as-of $(AS_OF)
 
 docs: $(BIN)/.installed  ## the lobbying report, and its key figure for the README (docs/)
-	$(BIN)/unvote report --scenario us_lobbying_2025
-	cp reports/us_lobbying_2025/2-history.png docs/forecast-history.png
+	$(BIN)/unvote report --scenario us_lobbying_2025 --as-of $(AS_OF)
+	cp reports/us_lobbying_2025/$(AS_OF)/2-history.png docs/forecast-history.png
 
 history: $(BIN)/.installed  ## print the embargo vote history 1992-2024 and plot it
 	$(BIN)/unvote history --plot reports/history/history.png

@@ -66,9 +66,12 @@ def main() -> int:
     print(f"outlines, package file (load_world):                        {new_s:.3f} s")
     print(f"ratio: {old_s / new_s:.0f}x faster")
 
-    from unvote.report import load_report_data, write_report
+    from unvote.dates import CUTOFF
+    from unvote.pipeline import default_out_dir
+    from unvote.report.data import load_report_data
+    from unvote.report.write import write_report
 
-    forecast_dir = paths.REPORTS_DIR / SCENARIO
+    forecast_dir = default_out_dir(SCENARIO, CUTOFF)
     if not (forecast_dir / "country_forecast.csv").is_file():
         print(f"report not timed: {forecast_dir} has no forecast; run `make forecast` first")
         return 0

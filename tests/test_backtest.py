@@ -186,7 +186,8 @@ def test_fit_before_is_the_backtests_fit(synthetic, result):
 
 
 def test_calibration_table_by_hand():
-    from unvote.plots import calibration_table, plot_calibration
+    from unvote.backtest import calibration_table
+    from unvote.figures import plot_calibration
 
     preds = pd.DataFrame(
         {
@@ -203,7 +204,7 @@ def test_calibration_table_by_hand():
     assert table["n"].tolist() == [4, 2, 2]
     assert table["freq"].tolist() == [0.0, 0.5, 0.5]
     assert table["mean_p"].tolist() == pytest.approx([0.001, 0.003, 0.995])
-    fig = plot_calibration(preds)
+    fig = plot_calibration(table)
     assert fig.axes[0].get_xscale() == "logit"
 
 

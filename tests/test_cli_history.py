@@ -6,8 +6,9 @@ import pytest
 
 from unvote import paths
 from unvote.cli import main
+from unvote.figures import plot_history
 from unvote.history import history_table, load_embargo_votes
-from unvote.plots import plot_history, save_figure
+from unvote.report.write import save_figure
 
 
 def test_prints_the_table_from_the_committed_data(capsys):

@@ -127,7 +127,7 @@ def test_a_broken_features_csv_is_one_line_and_writes_nothing(
 def test_a_forecast_date_missing_from_features_is_a_data_error(tmp_path, features_text):
     """The report's KeyError 'kind': the forecast's as-of rows were deleted."""
     from unvote.errors import DataError
-    from unvote.report import load_report_data
+    from unvote.report.data import load_report_data
 
     bad = tmp_path / "features.csv"
     features_text.loc[features_text["as_of"] != "2025-10-01"].to_csv(bad, index=False)
@@ -343,7 +343,8 @@ def test_report_pages_give_the_same_pdf_bytes_every_time():
     """The constrained layout's solver jitters in the last bits; the pages are frozen."""
     from matplotlib.backends.backend_pdf import PdfPages
 
-    from unvote.report import _page, freeze_layout
+    from unvote.report.pages import _page
+    from unvote.report.write import freeze_layout
 
     data = SimpleNamespace(forecast={"version": "0", "as_of": "2025-10-01"}, scenario_name="s")
 

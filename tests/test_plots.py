@@ -13,7 +13,7 @@ from matplotlib.figure import Figure
 
 from unvote import paths
 from unvote.errors import DataError
-from unvote.plots import (
+from unvote.figures import (
     MAP_REGIONS,
     NOT_YES,
     plot_effects,
@@ -25,8 +25,8 @@ from unvote.plots import (
     plot_tally_distribution,
     plot_vote_record,
     plot_yes_map,
-    save_figure,
 )
+from unvote.report.write import save_figure
 from unvote.worldmap import OUTLINES_ARRAYS, SMALL_AREA, equal_earth, load_world, outlines_file
 
 COUNTRIES = pd.DataFrame(
@@ -53,6 +53,12 @@ TALLY = pd.DataFrame(
 )
 
 
+def _by_gid(artists, gid: str):
+    """The one artist named ``gid``: figures name them, so tests need no drawing order."""
+    (found,) = [a for a in artists if a.get_gid() == gid]
+    return found
+
+
 def _texts(fig: Figure) -> str:
     found = [t.get_text() for t in fig.findobj(lambda a: hasattr(a, "get_text"))]
     return " | ".join(found)
@@ -70,6 +76,18 @@ def test_not_yes_bars_stack_abstain_no_absent_for_the_least_likely_yes():
     assert widths[(round(brazil_y, 2), 0.0)] == 0.3
     assert widths[(round(brazil_y, 2), 0.3)] == 0.05
     assert "absent" in _texts(fig) and "last" in _texts(fig)
+
+
+def test_a_state_likely_to_be_absent_is_not_ranked_as_a_defector():
+    countries = COUNTRIES.assign(
+        p_absent=[0.0, 0.05, 0.9, 0.0],
+        p_yes=[0.0, 0.6, 0.05, 0.99],
+        p_abstain=[0.02, 0.3, 0.05, 0.01],
+    )
+    fig = plot_not_yes(countries, n=3)
+    # Tuvalu: 95% not yes, but 90% of it absence: it ranks below Brazil's 35%
+    labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert labels == ["United States", "Brazil", "Tuvalu"]
 
 
 def test_tally_distribution_draws_one_row_per_scenario_and_labels_the_numbers():
@@ -104,12 +122,12 @@ def test_history_forecast_adds_the_forecast_year_to_both_panels():
 def test_yes_map_colours_members_and_circles_small_states():
     shapes = load_world()
     fig = plot_yes_map(COUNTRIES, shapes)
-    polys = [c for c in fig.axes[0].collections if isinstance(c, PolyCollection)]
-    coloured = polys[1]
+    coloured = _by_gid(fig.axes[0].collections, "members")
+    assert isinstance(coloured, PolyCollection)
     n_rings = sum(len(shapes.rings[c]) for c in COUNTRIES["iso3"])
     assert len(coloured.get_array()) == n_rings
     # Tuvalu is too small to see: it has a circle in its colour
-    circles = fig.axes[0].collections[-1]
+    circles = _by_gid(fig.axes[0].collections, "small states")
     assert circles.get_offsets().shape == (1, 2)
     assert circles.get_array()[0] == pytest.approx(0.9)
 
@@ -119,7 +137,7 @@ def test_yes_map_zoom_labels_small_states_and_keeps_only_nearby_shapes():
     fig = plot_yes_map(countries, region="Europe", colorbar=False)
     ax = fig.axes[0]
     assert "MLT" in [t.get_text() for t in ax.texts]
-    coloured = ax.collections[1]
+    coloured = _by_gid(ax.collections, "members")
     assert 0.0 not in set(coloured.get_array())  # the United States is out of the window
     assert ax.get_title(loc="left") == "Europe" and "Europe" in MAP_REGIONS
 
@@ -154,9 +172,10 @@ def test_effects_are_odds_ratios_clipped_with_arrows():
     assert len(fig.axes) == 3
     abstain = fig.axes[0]
     assert [t.get_text() for t in abstain.get_yticklabels()] == ["agrees with the US", "eu"]
-    filled = abstain.lines[1].get_xydata()  # the intervals that exclude 1
+    filled = _by_gid(abstain.lines, "sure").get_xydata()  # the intervals that exclude 1
     assert filled[:, 0].tolist() == pytest.approx([2.0, 50.0])  # eu's e**8 clipped at 50
-    assert abstain.lines[4].get_xydata().shape == (1, 2)  # one arrow beyond the right edge
+    assert _by_gid(abstain.lines, "above").get_xydata().shape == (1, 2)  # one arrow, right
+    assert _by_gid(abstain.lines, "below").get_xydata().shape == (0, 2)
 
 
 def test_scores_by_year_draws_a_line_per_method():

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import os
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -14,20 +11,17 @@ from pypdf import PdfReader
 from unvote import paths
 from unvote.cli import main
 from unvote.errors import DataError
-from unvote.report import (
-    PAGES,
+from unvote.pipeline import Inputs, plan_report, report_files
+from unvote.report.data import (
     ReportData,
-    describe_lever,
-    describe_scenario,
     group_membership,
     group_shifts,
-    is_stale,
     last_result,
     load_report_data,
-    report_files,
-    summary_text,
-    write_report,
+    news_table,
 )
+from unvote.report.pages import PAGES, build_pages, standalone_figures
+from unvote.report.words import describe_lever, describe_scenario, summary_text
 
 LEVELS = ("yes", "no", "abstain", "absent")
 # Six real member states, so the map finds their shapes (Tuvalu: a small island state).
@@ -207,8 +201,12 @@ def test_levers_are_described_with_their_numbers():
     assert "0.5 to 2.5 times" in pressure and "2017-2019" in pressure
     assert "60% abstain, 30% no, 10% absent" in pressure
     ukraine = describe_lever("ukraine", LOBBYING["levers"]["ukraine"])
-    # exp(-0) = 1.00, exp(-0.5) = 0.61; a zero share is not mentioned
-    assert "1.00 to 0.61" in ukraine and "Ukraine" in ukraine
+    # 1 - exp(-0.5) = 39%: a cut, which reads the right way round; a zero share is not
+    # mentioned, nor the feature's file name
+    assert "cut by up to 39%" in ukraine and "Ukraine" in ukraine
+    assert "ukraine_yes_share" not in ukraine
+    lever = {**LOBBYING["levers"]["ukraine"], "range": [0.1, 0.5]}
+    assert "cut by 10% to 39%" in describe_lever("ukraine", lever)
     assert "absent" not in ukraine.split("Votes it moves")[1]
 
 
@@ -235,27 +233,43 @@ def test_page_one_words_carry_the_headline_and_last_years_result():
     assert "without the campaign, 186 yes" in text["headline"]
     assert "Chance of fewer than 180 yes votes: 25%" in text["risks"]
     assert "5 or more no votes: 12%" in text["risks"]
-    assert text["movers"].startswith("Most likely not to vote yes")
-    assert "United States (100%)" in text["movers"]
+    # news: the largest drop from a yes last time; Brazil 30% + 5%, not the United States
+    assert text["movers"].startswith("The votes that would be news")
+    news = text["movers"].split("Not news")[0]
+    assert "Brazil (35%), France (3%), Cuba (0%)" in news and "United States" not in news
+    assert "Tuvalu (did not vote)" in text["movers"]  # absent: not shown as a defector
+    assert "United States (no)" in text["movers"]
+    # the Ukraine lever: a judgement without precedent, and what it carries
+    assert "The Ukraine lever's strength is a judgement without precedent" in text["judgement"]
+    assert "about 17.0 of the 5.0 yes votes the scenario takes in all" in text["judgement"]
+    assert "Pressure" not in text["judgement"]
+    assert text["actual"] == ""
     assert "2024-10-30" in text["dates"] and "500 simulated votes" in text["dates"]
     assert last_result(FORECAST) == (2024, {"yes": 187, "no": 2, "abstain": 1, "absent": 3})
-
-
-def test_is_stale_when_missing_or_older_than_an_input(tmp_path):
-    source, output = tmp_path / "in.csv", tmp_path / "out.csv"
-    source.write_text("x")
-    assert is_stale([output], [source])
-    output.write_text("y")
-    os.utime(source, (1_000, 1_000))
-    os.utime(output, (2_000, 2_000))
-    assert not is_stale([output], [source, tmp_path / "absent-input.csv"])
-    os.utime(source, (3_000, 3_000))
-    assert is_stale([output], [source])
 
 
 def test_missing_forecast_files_name_the_file(tmp_path):
     with pytest.raises(DataError, match="country_forecast.csv: missing; run `unvote forecast`"):
         load_report_data(tmp_path)
+
+
+def test_a_back_dated_forecast_shows_the_real_vote_beside_it():
+    actual = {"yes": 184, "no": 3, "abstain": 4, "absent": 2}
+    scores = {"log_loss": 0.0712, "departures_in_top_25": "3 of 4"}
+    data = _data(forecast={**FORECAST, "actual": actual, "scores": scores})
+    text = summary_text(data)["actual"]
+    assert text.startswith("The 2025 vote has happened: 184 yes, 3 no, 4 abstain, 2 absent")
+    assert "(175 to 185) held it" in text
+    assert "log loss per state (lower is better): 0.071" in text
+    assert "departures in top 25: 3 of 4" in text
+    page = _figure_text(build_pages(data)[0])
+    assert "2025 the real vote" in page and "The real vote" in page
+
+
+def test_the_states_whose_vote_would_be_news_voted_yes_last_time():
+    news = news_table(COUNTRIES, n=2)
+    assert news["iso3"].tolist() == ["BRA", "FRA"]
+    assert news["p_leave"].tolist() == pytest.approx([0.35, 0.03])
 
 
 # --- the PDF and the PNGs ----------------------------------------------------------------
@@ -272,13 +286,15 @@ def _assert_not_blank(png) -> None:
     assert (pixels.min(axis=1) < 0.9).mean() > 0.02
 
 
-@pytest.mark.slow
-def test_report_has_eight_pages_in_order_and_one_png_per_figure(tmp_path):
-    files = write_report(_data(), tmp_path)
-    assert files[0] == tmp_path / "report.pdf"
-    pngs = [f"{n}-{name}.png" for n, name in enumerate(PAGES, start=1)][1:]
-    assert [f.name for f in files[1:]] == pngs
-    texts = _page_texts(tmp_path / "report.pdf")
+def _figure_text(fig) -> str:
+    from matplotlib.text import Text
+
+    return " ".join(" ".join(t.get_text() for t in fig.findobj(Text)).split())
+
+
+def test_report_has_eight_pages_in_order_with_their_words():
+    """The pages as figures, read without rendering them (the one render is end to end)."""
+    texts = [_figure_text(page) for page in build_pages(_data())]
     assert len(texts) == 8
     expected = [
         [
@@ -291,7 +307,7 @@ def test_report_has_eight_pages_in_order_and_one_png_per_figure(tmp_path):
         ],
         ["History", "2022-2024"],
         ["forecast tally", "mean 181.0", "90%: 175 to 185", "no campaign", "bloc 0.30"],
-        ["Who might not vote yes", "Brazil", "last vote"],
+        ["Who might abstain or vote no", "Brazil", "last vote"],
         ["The map", "Natural Earth"],
         ["regional groups and blocs", "NATO (2)", "yes votes lost"],
         ["The backtest", "beats the best baseline (persistence)", "0.080 against 0.130"],
@@ -301,56 +317,53 @@ def test_report_has_eight_pages_in_order_and_one_png_per_figure(tmp_path):
         for word in words:
             assert word in text, f"page {number} lacks {word!r}"
         assert f"page {number} of 8" in text
-    for name in pngs:
-        _assert_not_blank(tmp_path / name)
+    assert list(standalone_figures(_data())) == list(PAGES[1:])
 
 
-@pytest.mark.slow
-def test_report_without_backtest_or_model_keeps_its_eight_pages(tmp_path):
+def test_report_without_backtest_or_model_keeps_its_eight_pages():
     data = _data(predictions=None, scores=None, coefficients=None, baseline_tally=None)
-    files = write_report(data, tmp_path)
-    texts = _page_texts(tmp_path / "report.pdf")
+    texts = [_figure_text(page) for page in build_pages(data)]
     assert len(texts) == 8
     assert "no backtest outputs found" in texts[6]
     assert "no model outputs found" in texts[7]
-    assert "7-backtest.png" not in [f.name for f in files]
+    assert "backtest" not in standalone_figures(data)
 
 
 # --- end to end on the committed data ------------------------------------------------------
+def _small_backtest(folder):
+    """A small hand-made backtest, newer than the data: the report must not rerun it."""
+    folder.mkdir()
+    _predictions().to_csv(folder / "predictions.csv", index=False)
+    _scores().to_csv(folder / "scores.csv", index=False)
+    return folder
+
+
 @pytest.mark.slow
-def test_unvote_report_runs_the_forecast_then_reuses_it(tmp_path, capsys):
-    backtest = tmp_path / "backtest"
-    backtest.mkdir()
-    # a small hand-made backtest, newer than the data: the report must not rerun it
-    _predictions().to_csv(backtest / "predictions.csv", index=False)
-    _scores().to_csv(backtest / "scores.csv", index=False)
+def test_unvote_report_runs_the_forecast_then_draws_the_report(tmp_path, capsys):
+    """The one test that renders the full report from the committed data."""
+    backtest = _small_backtest(tmp_path / "backtest")
     out = tmp_path / "lobbying"
     files = report_files("us_lobbying_2025", out, backtest_dir=backtest)
     log = capsys.readouterr().out
     assert "running the forecast" in log and "running the backtest" not in log
-    assert files[0] == out / "report.pdf" and len(files) == 8
+    assert "writing the report" in log
+    assert files[0] == out / "report.pdf"
+    pngs = [f"{n}-{name}.png" for n, name in enumerate(PAGES, start=1)][1:]
+    assert [f.name for f in files[1:]] == pngs
+    for name in pngs:
+        _assert_not_blank(out / name)
     texts = _page_texts(out / "report.pdf")
     assert len(texts) == 8
+    for number, text in enumerate(texts, start=1):
+        assert f"page {number} of 8" in text
     tally = pd.read_csv(out / "tally.csv", index_col=0)
     assert f"about {tally.loc['yes', 'mean']:.0f} yes votes" in texts[0]
     assert "187-2-1" in texts[0]  # the 2024 vote, from the committed data
     # page 8 shows the coefficients the forecast stored, without refitting the model
     assert "agrees more with the US" in texts[7]
-    report_files("us_lobbying_2025", out, backtest_dir=backtest)
-    assert "running the forecast" not in capsys.readouterr().out
-    # a forecast.json of another unvote version (here without the coefficients) is rerun
-    doc = json.loads((out / "forecast.json").read_text())
-    (out / "forecast.json").write_text(json.dumps({**doc, "version": "0.0.1"}))
-    report_files("us_lobbying_2025", out, backtest_dir=backtest)
-    assert "running the forecast" in capsys.readouterr().out
-    del doc["coefficients"]
-    (out / "forecast.json").write_text(json.dumps(doc))
-    report_files("us_lobbying_2025", out, backtest_dir=backtest)
-    assert "running the forecast" in capsys.readouterr().out
-    # another scenario's report in the same folder does not reuse this forecast
-    report_files("baseline", out, backtest_dir=backtest)
-    assert "running the forecast of baseline" in capsys.readouterr().out
-    assert "'baseline'" in _page_texts(out / "report.pdf")[0]
+    # now nothing is stale: a second report would only redraw
+    plan = plan_report("us_lobbying_2025", out, inputs=Inputs.resolve(backtest_dir=backtest))
+    assert (plan.forecast, plan.backtest) == (None, None)
 
 
 def test_unvote_report_with_an_unknown_scenario_exits_2(capsys):
@@ -358,31 +371,6 @@ def test_unvote_report_with_an_unknown_scenario_exits_2(capsys):
     err = capsys.readouterr().err.strip()
     assert err.count("\n") == 0 and "no_such_scenario" in err and "baseline" in err
     assert not (paths.REPORTS_DIR / "no_such_scenario").exists()
-
-
-def test_report_reruns_a_forecast_of_a_same_named_copy_or_a_sensitivity_run(tmp_path):
-    from unvote.forecast import previous_source, run_forecast, write_forecast
-    from unvote.report import forecast_fits
-    from unvote.scenario import load_scenario
-    from unvote.simulate import Uncertainty
-
-    shipped = load_scenario(paths.SCENARIOS_DIR / "us_lobbying_2025.toml")
-    text = (paths.SCENARIOS_DIR / "us_lobbying_2025.toml").read_text(encoding="utf-8")
-    copy_path = tmp_path / "copy.toml"
-    copy_path.write_text(text.replace("range = [0.0, 0.3]", "range = [0.0, 0.1]"), "utf-8")
-    copy = load_scenario(copy_path)
-    assert copy.name == shipped.name
-
-    out = tmp_path / "out"
-    write_forecast(run_forecast(shipped, draws=200, seed=1), out)
-    assert forecast_fits(out, shipped)
-    assert not forecast_fits(out, copy)
-    assert previous_source(out, copy) == "scenarios/us_lobbying_2025.toml"
-    assert previous_source(out, shipped) is None
-
-    no_shocks = run_forecast(shipped, draws=200, seed=1, uncertainty=Uncertainty(shocks=False))
-    write_forecast(no_shocks, out)
-    assert not forecast_fits(out, shipped)
 
 
 def test_a_sensitivity_run_says_so_in_the_summary():
@@ -396,7 +384,7 @@ def test_a_sensitivity_run_says_so_in_the_summary():
 
 
 def test_a_back_dated_forecast_shows_only_the_history_before_it():
-    from unvote.report import _draw_history
+    from unvote.report.pages import _draw_history
 
     back_dated = {**FORECAST, "as_of": "2023-10-01", "target_year": 2023}
     fig = _draw_history(_data(forecast=back_dated), None)
@@ -406,11 +394,11 @@ def test_a_back_dated_forecast_shows_only_the_history_before_it():
 
 
 def test_a_scenario_without_levers_is_not_described_as_a_campaign():
-    from unvote.report import _page_words
+    from unvote.report.words import page_words
 
     no_levers = {**FORECAST, "scenario": {**LOBBYING, "name": "baseline", "levers": {}}}
     data = _data(forecast=no_levers, baseline_tally=None)
-    title, lede, _ = _page_words(data)["groups"]
+    title, lede, _ = page_words(data)["groups"]
     assert "campaign moves" not in title and "no campaign" in lede
     assert "campaign" not in summary_text(data)["reading"]
     assert "campaign moves" in summary_text(_data())["reading"]

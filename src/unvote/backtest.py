@@ -28,7 +28,7 @@ absolute error of the expected tally (sum of the probabilities) for each outcome
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
@@ -37,7 +37,6 @@ import numpy as np
 import pandas as pd
 from threadpoolctl import threadpool_limits
 
-from unvote import paths
 from unvote.model import (
     OUTCOMES,
     PROBA_COLUMNS,
@@ -50,6 +49,7 @@ from unvote.model import (
     training_rows,
     training_table,
 )
+from unvote.votes import VOTE_LEVELS
 
 FIRST_TARGET_YEAR, LAST_TARGET_YEAR = 2000, 2024
 #: Candidate penalties (prior precision on the standardised slopes).
@@ -337,18 +337,40 @@ def run_backtest(
     )
 
 
-def write_backtest(result: BacktestResult, out_dir: str | Path) -> list[Path]:
-    """Write predictions.csv, scores.csv and calibration.png into ``out_dir`` (whole or not)."""
+#: The tables ``unvote backtest`` writes (the pipeline adds calibration.png beside them).
+BACKTEST_FILES: tuple[str, ...] = ("predictions.csv", "scores.csv")
+
+
+def write_backtest(
+    result: BacktestResult,
+    out_dir: str | Path,
+    *,
+    also: Callable[[Path], Sequence[str]] | None = None,
+) -> list[Path]:
+    """Write predictions.csv and scores.csv into ``out_dir``, whole or not at all.
+
+    Parameters
+    ----------
+    also : callable, optional
+        Given the folder being built, writes more files into it and returns their names
+        (the pipeline adds the calibration figure so), so that all are swapped in together
+        while this module draws nothing.
+
+    Returns
+    -------
+    list of Path
+        The files written, tables first.
+    """
     from unvote.atomic import atomic_dir
-    from unvote.plots import plot_calibration, save_figure
 
     out_dir = Path(out_dir)
-    names = ["predictions.csv", "scores.csv", "calibration.png"]
+    names = list(BACKTEST_FILES)
     with atomic_dir(out_dir) as tmp:
         preds = result.predictions.round({col: 6 for col in PROBA_COLUMNS})
         preds.to_csv(tmp / names[0], index=False, lineterminator="\n")
         result.scores.round(6).to_csv(tmp / names[1], index=False, lineterminator="\n")
-        save_figure(plot_calibration(result.predictions), tmp / names[2])
+        if also is not None:
+            names += also(tmp)
     return [out_dir / name for name in names]
 
 
@@ -358,18 +380,49 @@ def format_scores(scores: pd.DataFrame) -> str:
     return overall.to_string(index=False, float_format=lambda v: f"{v:.4f}")
 
 
-def backtest_files(
-    features_path: str | Path = paths.FEATURES_CSV,
-    embargo_path: str | Path = paths.EMBARGO_VOTES_CSV,
-    out_dir: str | Path = paths.REPORTS_DIR / "backtest",
-) -> BacktestResult:
-    """Load the committed tables, run the backtest and write its files: the CLI's job."""
-    from unvote.features import load_features
-    from unvote.history import load_embargo_votes
+#: Bin edges of the calibration plot: fine near 0 and 1, where most predictions fall.
+CALIBRATION_EDGES: tuple[float, ...] = (
+    0.0,
+    0.002,
+    0.005,
+    0.01,
+    0.02,
+    0.05,
+    0.1,
+    0.2,
+    0.5,
+    0.8,
+    0.9,
+    0.95,
+    0.98,
+    0.99,
+    1.0,
+)
 
-    result = run_backtest(load_features(features_path), load_embargo_votes(embargo_path))
-    write_backtest(result, out_dir)
-    return result
+
+def calibration_table(predictions: pd.DataFrame) -> pd.DataFrame:
+    """Predicted against observed, all four outcomes pooled (one-vs-rest), binned.
+
+    Parameters
+    ----------
+    predictions : DataFrame
+        ``vote, p_yes, p_abstain, p_no, p_absent`` (reports/backtest/predictions.csv).
+
+    Returns
+    -------
+    DataFrame
+        One row per non-empty bin of :data:`CALIBRATION_EDGES`: ``mean_p`` (mean
+        predicted probability), ``freq`` (share that happened) and ``n`` (predictions).
+    """
+    levels = VOTE_LEVELS
+    prob = np.concatenate([predictions[f"p_{v}"].to_numpy(dtype=float) for v in levels])
+    vote = predictions["vote"].astype(str).to_numpy()
+    hit = np.concatenate([(vote == v).astype(float) for v in levels])
+    last = len(CALIBRATION_EDGES) - 2
+    bins = np.clip(np.searchsorted(CALIBRATION_EDGES, prob, side="right") - 1, 0, last)
+    frame = pd.DataFrame({"bin": bins, "p": prob, "hit": hit})
+    table = frame.groupby("bin").agg(mean_p=("p", "mean"), freq=("hit", "mean"), n=("p", "size"))
+    return table.reset_index(drop=True)
 
 
 # --- who departs: ranking checks -------------------------------------------------------------

@@ -32,14 +32,15 @@ def _cmd_history(args: argparse.Namespace) -> int:
     from unvote.history import format_history, history_table, load_embargo_votes
 
     if args.plot:
-        from unvote.plots import check_figure_path
+        from unvote.report.write import check_figure_path
 
         check_figure_path(args.plot)  # refuse a bad suffix before printing anything
     votes = load_embargo_votes(Path(args.data))
     table = history_table(votes)
     print(format_history(table, votes))
     if args.plot:
-        from unvote.plots import plot_history, save_figure
+        from unvote.figures import plot_history
+        from unvote.report.write import save_figure
 
         save_figure(plot_history(table), Path(args.plot))
         print(f"wrote {args.plot}")
@@ -72,7 +73,8 @@ def _cmd_features_build(args: argparse.Namespace) -> int:
 
 # --- unvote backtest ---------------------------------------------------------------------
 def _cmd_backtest(args: argparse.Namespace) -> int:
-    from unvote.backtest import backtest_files, format_scores
+    from unvote.backtest import format_scores
+    from unvote.pipeline import backtest_files
 
     result = backtest_files(Path(args.features), Path(args.embargo), Path(args.out))
     print(format_scores(result.scores))
@@ -96,12 +98,17 @@ def _simulation_kwargs(args: argparse.Namespace) -> dict:
 
 def _cmd_forecast(args: argparse.Namespace) -> int:
     from unvote.forecast import format_forecast, previous_source, run_forecast, write_forecast
+    from unvote.pipeline import default_out_dir
 
     given = ",".join(args.given) if args.given else None
     result = run_forecast(
         args.scenario, given=given, given_source="--given", **_simulation_kwargs(args)
     )
-    out = Path(args.out) if args.out else paths.REPORTS_DIR / result.scenario.name
+    # by scenario, as-of date and given votes: no run replaces another's unless named
+    stated = dict(result.given) or None
+    out = (
+        Path(args.out) if args.out else default_out_dir(result.scenario.name, result.as_of, stated)
+    )
     replaced = previous_source(out, result.scenario)
     files = write_forecast(result, out, save_draws=args.save_draws)
     if replaced:
@@ -139,10 +146,15 @@ def _cmd_explain(args: argparse.Namespace) -> int:
 
 
 # --- unvote report ------------------------------------------------------------------------
-def _cmd_report(args: argparse.Namespace) -> int:
-    from unvote.report import report_files
+def _progress(message: str) -> None:
+    """What a long step is doing, on stderr, so that stdout keeps only the results."""
+    print(f"unvote: {message}", file=sys.stderr, flush=True)
 
-    files = report_files(args.scenario, args.out)
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from unvote.pipeline import report_files
+
+    files = report_files(args.scenario, args.out, as_of=args.as_of, log=_progress)
     print(f"wrote {files[0]} and {len(files) - 1} PNGs")
     return 0
 
@@ -231,7 +243,7 @@ def build_parser() -> argparse.ArgumentParser:
         default="us_lobbying_2025",
         help="a name in scenarios/ or a path to a TOML file (default us_lobbying_2025)",
     )
-    _add_simulation_options(forecast, "reports/<scenario>/")
+    _add_simulation_options(forecast, "reports/<scenario>/<as-of>/")
     forecast.add_argument(
         "--given",
         action="append",
@@ -275,8 +287,9 @@ def build_parser() -> argparse.ArgumentParser:
         default="us_lobbying_2025",
         help="a name in scenarios/ or a path to a TOML file (default us_lobbying_2025)",
     )
+    report.add_argument("--as-of", help="the forecast's as-of date (default 2025-10-01)")
     report.add_argument(
-        "--out", help="folder of the forecast and report (default reports/<scenario>/)"
+        "--out", help="folder of the forecast and report (default reports/<scenario>/<as-of>/)"
     )
     report.set_defaults(func=_cmd_report)
 
