@@ -210,6 +210,18 @@ def test_levers_are_described_with_their_numbers():
     assert "absent" not in ukraine.split("Votes it moves")[1]
 
 
+def test_a_shared_lever_says_who_it_moves():
+    shared = {**LOBBYING["levers"]["ukraine"], "share_by": "ukraine_reach"}
+    words = describe_lever("ukraine", shared)
+    assert words.startswith("Ukraine: as many yes votes as cutting by up to 39%")
+    assert "shared among the states by the argument's reach" in words
+    assert "ukraine_reach" not in words
+    pressure = describe_lever(
+        "pressure", {**LOBBYING["levers"]["pressure"], "share_by": "us_susceptibility"}
+    )
+    assert "susceptibility to US pressure" in pressure and "0.5 to 2.5 times" in pressure
+
+
 def test_each_lever_says_how_many_yes_votes_it_weighs():
     lines = describe_scenario(LOBBYING, FORECAST["lever_effects"])
     assert lines[0].endswith(

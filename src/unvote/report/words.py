@@ -39,6 +39,19 @@ FEATURE_NAMES: dict[str, str] = {
 }
 
 
+#: What a lever's ``share_by`` feature means, for "shared among the states by ...".
+SHARE_WORDS: dict[str, str] = {
+    "us_susceptibility": (
+        "their susceptibility to US pressure (agreement with the US administration in "
+        "office, siding with a lonely US, answers to earlier US campaigns)"
+    ),
+    "ukraine_reach": (
+        "the argument's reach (commitment to Ukraine in UN votes and co-sponsorship, and "
+        "exposure to Russia: former Soviet bloc, border, distance)"
+    ),
+}
+
+
 def describe_lever(name: str, lever: Mapping) -> str:
     """One lever of a scenario (as in forecast.json) in plain words.
 
@@ -69,6 +82,21 @@ def describe_lever(name: str, lever: Mapping) -> str:
             f"a country's chance of voting yes is cut by {cut} if it {top}, by less in "
             f"proportion otherwise ({FEATURE_NAMES.get(feature, feature)})"
         )
+    share_by = lever.get("share_by")
+    if share_by:
+        if lever["anchor"] == "campaign":
+            size = (
+                f"{low:g} to {high:g} times the yes votes that the model learned the US "
+                "campaign of 2017-2019 took (1 = as strong as then)"
+            )
+        else:
+            feature = lever["feature"]
+            size = (
+                f"as many yes votes as cutting by {cut} the chance of voting yes of every "
+                f"country that {FEATURE_WORDS.get(feature, f'has {feature} = 1')} would take "
+                f"(less in proportion to {FEATURE_NAMES.get(feature, feature)})"
+            )
+        size += f", shared among the states by {SHARE_WORDS.get(share_by, share_by)}"
     title = name.replace("_", " ").capitalize()
     return f"{title}: {size}. Votes it moves: {split}."
 
