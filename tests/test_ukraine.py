@@ -275,6 +275,7 @@ def test_soviet_bloc_facts():
 
 # --- the real data --------------------------------------------------------------------------
 @pytest.mark.raw
+@pytest.mark.slow  # the raw build it shares takes ~10 s
 def test_reach_on_the_real_data(raw_build):
     from unvote.history import load_all_votes
 
