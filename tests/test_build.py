@@ -255,12 +255,8 @@ def test_embargo_selection_by_title_and_year():
 
 @pytest.mark.raw
 @pytest.mark.slow
-def test_rebuild_from_shared_raw_reproduces_the_committed_files(tmp_path):
-    if not paths.SHARED_RAW_DIR.is_dir():
-        pytest.skip(f"{paths.SHARED_RAW_DIR} not present: cannot rebuild the committed tables")
-    written = build_all(
-        paths.SHARED_RAW_DIR, out_dir=tmp_path / "p", interim_dir=tmp_path / "i", progress=False
-    )
+def test_rebuild_from_shared_raw_reproduces_the_committed_files(raw_build):
+    written = raw_build  # build_all from the raw files, shared with other tests (conftest.py)
     for name, committed in (
         ("embargo_votes", paths.EMBARGO_VOTES_CSV),
         ("countries", paths.COUNTRIES_CSV),
@@ -277,7 +273,6 @@ def test_rebuild_from_shared_raw_reproduces_the_committed_files(tmp_path):
     pd.testing.assert_frame_equal(
         pd.read_parquet(written["sponsors"]), pd.read_parquet(paths.SPONSORS_PARQUET)
     )
-    shutil.rmtree(tmp_path / "i")
 
 
 def test_build_from_the_digital_library_bulk_file_alone(tmp_path):

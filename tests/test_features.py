@@ -235,18 +235,15 @@ def test_table_round_trips_through_csv(votes, embargo, tmp_path, monkeypatch):
 
 @pytest.mark.raw
 @pytest.mark.slow
-def test_committed_features_are_what_the_build_gives(tmp_path):
+def test_committed_features_are_what_the_build_gives(raw_build, tmp_path):
     """Rebuild the roll-call table and the features from the raw files: byte for byte."""
-    if not paths.SHARED_RAW_DIR.exists():
-        pytest.skip(f"raw UN files not present at {paths.SHARED_RAW_DIR}")
-    from unvote.build import build_all
     from unvote.features import cached_features_table
 
-    build_all(paths.SHARED_RAW_DIR, out_dir=tmp_path, interim_dir=tmp_path)
+    # raw_build: build_all from the raw files, shared with other tests (conftest.py)
     table = cached_features_table(
-        tmp_path / "votes.parquet",
-        tmp_path / "embargo_votes.csv",
-        tmp_path / "countries.csv",
+        raw_build["votes"],
+        raw_build["embargo_votes"],
+        raw_build["countries"],
         cache_dir=tmp_path,
     )
     out = write_features(table, tmp_path / "features.csv")

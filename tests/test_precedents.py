@@ -12,7 +12,13 @@ import unvote.precedents as prec
 from unvote import paths
 from unvote.build import EMBARGO_TITLE
 from unvote.errors import DataError
-from unvote.precedents import departures, expected_score, precedent_response, precedents
+from unvote.precedents import (
+    departures,
+    expected_score,
+    precedent_response,
+    precedent_votes,
+    precedents,
+)
 from unvote.votes import VOTE_DTYPE
 
 MEMBERS = ["AAA", "BBB", "CCC", "DDD", "EEE", "USA"]
@@ -196,6 +202,19 @@ def test_default_members_and_errors(votes):
     moved.loc[moved["resolution"] == "A/RES/72/4", "date"] = pd.Timestamp("2017-11-02")
     with pytest.raises(DataError, match=r"A/RES/72/4 dated 2017-11-01.*2017-11-02"):
         precedent_response(moved, AS_OF, MEMBERS)
+
+
+def test_precedent_votes_keep_what_the_response_reads(votes):
+    """The subset the features build reads (selected once) gives the same responses."""
+    rows = precedent_votes(_tidy(ROLL_CALLS + LATER))
+    unrelated = "A/RES/71/10"  # the law of the sea: neither subject nor precedent
+    assert set(rows["resolution"]) == {r[0] for r in ROLL_CALLS + LATER} - {unrelated}
+    everything = _tidy(ROLL_CALLS + LATER)
+    for as_of in ("2017-11-02", AS_OF, "2019-01-01"):
+        pd.testing.assert_frame_equal(
+            precedent_response(rows, as_of, MEMBERS),
+            precedent_response(everything, as_of, MEMBERS),
+        )
 
 
 # --- the real data ------------------------------------------------------------------------

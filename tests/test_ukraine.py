@@ -21,6 +21,7 @@ from unvote.ukraine import (
     ukraine_reach,
     ukraine_roll_calls,
     ukraine_sponsorship,
+    ukraine_votes,
 )
 from unvote.votes import VOTE_DTYPE
 
@@ -126,6 +127,18 @@ def test_sponsorship_counts_only_pro_ukraine_drafts_with_records(votes, sponsors
     early = ukraine_sponsorship(sponsors, votes, "2023-12-19", MEMBERS)
     assert early["ukraine_sponsorship"].isna().all()
     assert early["n_sponsor_records"].eq(0).all()
+
+
+def test_ukraine_votes_keep_what_the_reach_reads(votes, sponsors):
+    """The subset the features build reads (selected once) gives the same reach."""
+    rows = ukraine_votes(votes)
+    assert set(rows["resolution"]) == set(ukraine_roll_calls(votes)["resolution"])
+    assert "A/RES/70/1" not in set(rows["resolution"])
+    for as_of in ("2022-06-01", "2024-01-01"):
+        pd.testing.assert_frame_equal(
+            ukraine_reach(rows, sponsors, as_of, MEMBERS),
+            ukraine_reach(votes, sponsors, as_of, MEMBERS),
+        )
 
 
 def test_exposure_from_the_facts():
@@ -262,12 +275,12 @@ def test_soviet_bloc_facts():
 
 # --- the real data --------------------------------------------------------------------------
 @pytest.mark.raw
-def test_reach_on_the_real_data():
-    if not paths.SHARED_RAW_DIR.is_dir():
-        pytest.skip(f"{paths.SHARED_RAW_DIR} not present: cannot read the real votes")
-    from unvote.build import combine_sources, read_sources
+@pytest.mark.slow  # the raw build it shares takes ~10 s
+def test_reach_on_the_real_data(raw_build):
+    from unvote.history import load_all_votes
 
-    votes = combine_sources(read_sources(paths.SHARED_RAW_DIR))
+    # the raw files' votes before 2025-10-01, combined by build_all (shared, conftest.py)
+    votes = load_all_votes(raw_build["votes"])
     sponsors = read_unxml_sponsors_dir(paths.SHARED_RAW_DIR / "unxml")
     assert sponsors.duplicated(["resolution", "iso3"]).sum() == 0
     calls = ukraine_roll_calls(votes.loc[votes["date"] < "2025-10-01"])

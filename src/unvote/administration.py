@@ -42,7 +42,7 @@ from unvote import countries
 from unvote.dates import as_day
 from unvote.errors import DataError
 from unvote.idealpoints import vote_matrix
-from unvote.rollcalls import WINDOW_DAYS, agreement, votes_before, window
+from unvote.rollcalls import WINDOW_DAYS, agreement, votes_between, window
 
 US = "USA"
 
@@ -164,8 +164,7 @@ def administration_votes(
     """
     as_of = as_day(as_of, "administration_votes: as_of")
     start = administration_start(as_of)
-    before = votes_before(votes, as_of)
-    span = before.loc[before["date"] >= start]
+    span = votes_between(votes, start, as_of)
     if span["resolution"].nunique() < min_rollcalls:
         return window(votes, as_of, WINDOW_DAYS)
     return span

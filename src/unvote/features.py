@@ -40,11 +40,11 @@ from unvote.administration import administration_alignment
 from unvote.dates import CUTOFF
 from unvote.errors import DataError
 from unvote.idealpoints import fit_ideal_points, vote_matrix
-from unvote.precedents import precedent_response
+from unvote.precedents import precedent_response, precedent_votes
 from unvote.rollcalls import WINDOW_DAYS, agreement, votes_before, window
 from unvote.sources.unxml import SPONSOR_COLUMNS
 from unvote.susceptibility import us_susceptibility
-from unvote.ukraine import ukraine_reach
+from unvote.ukraine import ukraine_reach, ukraine_votes
 from unvote.votes import VOTE_LEVELS
 
 #: Bump when a definition changes: it is part of the cache key.
@@ -186,6 +186,8 @@ def build_features(
     precedents: pd.DataFrame | None = None,
     sponsors: pd.DataFrame | None = None,
     window_days: int = WINDOW_DAYS,
+    ukraine_rows: pd.DataFrame | None = None,
+    precedent_rows: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Features of every member state as of ``as_of``, from votes strictly before it.
 
@@ -210,6 +212,12 @@ def build_features(
         default none (no state sponsored anything).
     window_days : int
         Days of roll calls behind agreement and ideal points.
+    ukraine_rows, precedent_rows : DataFrame, optional
+        The rows of ``votes`` that the Ukraine and the precedent features read
+        (:func:`unvote.ukraine.ukraine_votes`, :func:`unvote.precedents.precedent_votes`
+        with ``precedents``); default ``votes`` itself. The features are the same either
+        way; :func:`build_features_table` selects them once, which saves filtering the
+        whole table again for every date.
 
     Returns
     -------
@@ -245,15 +253,17 @@ def build_features(
     for col in ADMINISTRATION_COLUMNS:
         out[col] = admin[col].reindex(index)
 
-    response = precedent_response(votes, as_of, members=list(index), table=precedents)
+    ukraine_rows = votes if ukraine_rows is None else ukraine_rows
+    precedent_rows = votes if precedent_rows is None else precedent_rows
+    response = precedent_response(precedent_rows, as_of, members=list(index), table=precedents)
     for col in PRECEDENT_COLUMNS:
         out[col] = response[col].reindex(index)
 
-    reach = ukraine_reach(votes, sponsors, as_of, list(index))
+    reach = ukraine_reach(ukraine_rows, sponsors, as_of, list(index))
     for col in UKRAINE_REACH_COLUMNS:
         out[col] = reach[col].reindex(index)
 
-    ukraine = ukraine_stance(votes, as_of).reindex(index)
+    ukraine = ukraine_stance(ukraine_rows, as_of).reindex(index)
     out["ukraine_yes_share"] = ukraine["ukraine_yes_share"].astype(float)
     out["ukraine_no_share"] = ukraine["ukraine_no_share"].astype(float)
     out["n_ukraine_votes"] = ukraine["n_ukraine_votes"].fillna(0).astype(int)
@@ -329,7 +339,10 @@ def build_features_table(
     """
     groups = groups or countries.regional_groups
     blocs = blocs or countries.blocs
+    # sorted by date, the as-of cuts are slices (unvote.rollcalls.votes_between)
     votes = votes.sort_values("date", kind="stable")
+    ukraine_rows = ukraine_votes(votes)
+    precedent_rows = precedent_votes(votes, precedents)
     dates = feature_dates(embargo, forecast_as_of)
     frames = []
     # Small matrices: BLAS threads only contend (4 times slower on 2 busy cores).
@@ -354,6 +367,8 @@ def build_features_table(
                 precedents=precedents,
                 sponsors=sponsors,
                 window_days=window_days,
+                ukraine_rows=ukraine_rows,
+                precedent_rows=precedent_rows,
             )
             feats.insert(0, "year", int(year))
             feats.insert(0, "as_of", as_of)

@@ -19,7 +19,7 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
-from unvote.build import embargo_roll_calls
+from unvote.build import embargo_roll_calls, is_embargo_title
 from unvote.countries import _read_facts, members_on
 from unvote.dates import as_day
 from unvote.errors import DataError
@@ -111,6 +111,37 @@ def _subject_roll_calls(before: pd.DataFrame, row: pd.Series) -> pd.DataFrame:
     raise DataError(
         f"precedent {row['resolution']}: subject {row['subject']!r}; allowed {list(SUBJECTS)}"
     )
+
+
+def precedent_votes(votes: pd.DataFrame, table: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The rows of ``votes`` that :func:`precedent_response` reads, and no others.
+
+    The precedents' own roll calls and those their subjects draw on (:func:`expected_score`):
+    titles matching :data:`JERUSALEM_TITLES` and the embargo's title, whatever the date.
+    ``precedent_response(precedent_votes(votes, table), as_of, members, table=table)``
+    equals ``precedent_response(votes, as_of, members, table=table)``; the subset is a few
+    percent of the table, so a build over many as-of dates selects it once
+    (:func:`unvote.features.build_features_table`). A new subject must be added here too.
+
+    Parameters
+    ----------
+    votes : DataFrame
+        Tidy roll-call table.
+    table : DataFrame, optional
+        The precedents (default :func:`precedents`).
+
+    Returns
+    -------
+    DataFrame
+        The selected rows of ``votes``, in their order.
+    """
+    table = precedents() if table is None else table
+    titles = pd.Series(votes["title"].unique())
+    subject = titles.str.contains(JERUSALEM_TITLES, na=False) | titles.map(is_embargo_title)
+    keep = votes["title"].isin(set(titles[subject.astype(bool)])) | votes["resolution"].isin(
+        set(table["resolution"])
+    )
+    return votes.loc[keep.to_numpy(dtype=bool)]
 
 
 def expected_score(votes: pd.DataFrame, precedent_row: pd.Series, members) -> pd.Series:
