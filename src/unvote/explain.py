@@ -23,9 +23,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from unvote.scenario import NON_YES, Lever
-from unvote.simulate import apply_levers, campaign_effect, lever_strengths
+from unvote.levers import apply_levers, campaign_effect, lever_strengths
+from unvote.scenario import Lever
 from unvote.terms import describe_driver, short_driver
+from unvote.votes import NON_YES
 
 #: Model terms kept per state and outcome in drivers.csv (the largest by size).
 TOP_TERMS = 5
