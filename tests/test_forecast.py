@@ -14,12 +14,12 @@ from unvote.cli import main
 from unvote.context import features_as_of, prepare
 from unvote.errors import DataError, UnvoteError
 from unvote.forecast import evaluate, run_forecast
-from unvote.model import PROBA_COLUMNS
 from unvote.outputs import LABEL_COLUMNS
 from unvote.scenario import BASELINE, Lever, Scenario, load_scenario
 from unvote.scoring import actual_and_scores
 from unvote.simulate import Uncertainty
 from unvote.tables import ARTICLE_COLUMNS, COUNTRY_COLUMNS, article_table
+from unvote.votes import PROBA_COLUMNS
 
 DRAWS = 400
 SPLIT = (0.6, 0.3, 0.1)

@@ -72,12 +72,10 @@ class Context:
 
     def predict(self, params, campaign: bool) -> np.ndarray:
         """Linear predictors of abstain, no, absent, outcome-first: (3, n), or (3, c, n)
-        for parameter draws (c, p, 3); the model's ``linear_predictor`` on a fixed design.
+        for parameter draws (c, p, 3), with the 2017-2019 campaign on or off
+        (:meth:`unvote.model.VoteChoiceResults.design_predictor` on the stored designs).
         """
-        design_t = self.designs[bool(campaign)].T
-        if params is None:
-            return (self.results.params.to_numpy().T @ design_t).copy()
-        return np.matmul(np.moveaxis(params, 2, 0), design_t)
+        return self.results.design_predictor(self.designs[bool(campaign)], params)
 
 
 def parse_as_of(as_of) -> pd.Timestamp:

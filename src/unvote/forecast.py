@@ -31,12 +31,12 @@ from unvote.context import Context, prepare
 from unvote.dates import CUTOFF
 from unvote.errors import ScenarioError, UnvoteError
 from unvote.levers import apply_levers, campaign_effect, lever_strengths, to_odds
-from unvote.model import PROBA_COLUMNS
 from unvote.scenario import Scenario, load_scenario, resolve_scenario
 from unvote.scoring import actual_and_scores
 from unvote.simulate import Uncertainty, draw_randomness, simulate_many
 from unvote.tables import article_table, country_table
 from unvote.tallies import summarise_tally, thresholds
+from unvote.votes import PROBA_COLUMNS
 
 DEFAULT_SCENARIO = "us_lobbying_2025"
 BASELINE_SCENARIO = "baseline"

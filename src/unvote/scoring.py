@@ -5,8 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from unvote.model import PROBA_COLUMNS
-from unvote.votes import VOTE_LEVELS
+from unvote.votes import PROBA_COLUMNS, VOTE_LEVELS
 
 
 def actual_and_scores(
@@ -17,7 +16,7 @@ def actual_and_scores(
     Parameters
     ----------
     countries : DataFrame
-        :func:`country_table` (``iso3`` and :data:`PROBA_COLUMNS`).
+        :func:`unvote.tables.country_table` (``iso3`` and :data:`unvote.votes.PROBA_COLUMNS`).
     embargo : DataFrame
         The embargo votes (``year, date, iso3, vote``).
     target_year : int

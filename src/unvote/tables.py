@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from unvote.model import PROBA_COLUMNS
+from unvote.votes import PROBA_COLUMNS
 
 if TYPE_CHECKING:
     from unvote.conditioning import Simulation
