@@ -21,7 +21,8 @@ from unvote import paths
 from unvote.backtest import run_backtest
 from unvote.features import load_features
 from unvote.history import load_embargo_votes
-from unvote.model import DEFAULT_FEATURES, FEATURE_FAMILIES, OUTCOMES, WINDOW_FEATURES
+from unvote.model import DEFAULT_FEATURES, FEATURE_FAMILIES, WINDOW_FEATURES
+from unvote.votes import VOTE_LEVELS
 
 
 def variants() -> dict[str, tuple[str, ...]]:
@@ -35,8 +36,8 @@ def variants() -> dict[str, tuple[str, ...]]:
 
 def per_vote_loss(predictions: pd.DataFrame) -> np.ndarray:
     """Log loss of each state-vote of a backtest's predictions."""
-    proba = predictions[[f"p_{o}" for o in OUTCOMES]].to_numpy()
-    hit = predictions["vote"].astype(str).to_numpy()[:, None] == np.array(OUTCOMES)[None, :]
+    proba = predictions[[f"p_{o}" for o in VOTE_LEVELS]].to_numpy()
+    hit = predictions["vote"].astype(str).to_numpy()[:, None] == np.array(VOTE_LEVELS)[None, :]
     return -np.log((proba * hit).sum(axis=1))
 
 

@@ -37,7 +37,7 @@ from unvote.administration import (
     nearly_alone,
 )
 from unvote.countries import members_on
-from unvote.features import FORECAST_AS_OF
+from unvote.dates import CUTOFF
 from unvote.idealpoints import vote_matrix
 from unvote.rollcalls import agreement, votes_before, window
 
@@ -49,7 +49,7 @@ FIRST_N = (10, 15, 20, 25, 30, 40, 60)
 def as_of_table(votes: pd.DataFrame, embargo: pd.DataFrame) -> pd.DataFrame:
     """Table 1: one row per as-of date."""
     days = embargo.loc[embargo["year"].between(2017, 2024)].groupby("year")["date"].min()
-    as_ofs = [*(days - pd.Timedelta(days=1)), FORECAST_AS_OF]
+    as_ofs = [*(days - pd.Timedelta(days=1)), CUTOFF]
     rows = []
     for as_of in as_ofs:
         start = administration_start(as_of)

@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import sys
 
+from unvote.blocs import memberships_on, unit_members
+from unvote.conditioning import parse_given
 from unvote.forecast import run_forecast
-from unvote.scenario import memberships_on, parse_given, unit_members
 from unvote.simulate import Uncertainty
 
 SOURCES = ("parameters", "effects", "shocks")

@@ -10,9 +10,10 @@ import pytest
 from sources.rawfiles import scrape_row, unxml_record, write_jsonl, write_scrape
 
 from unvote import paths
-from unvote.build import CUTOFF, EMBARGO_YEARS, build_all, combine_sources, embargo_votes
+from unvote.build import EMBARGO_YEARS, build_all, combine_sources, embargo_votes
 from unvote.cli import main
 from unvote.countries import display_name, members_on
+from unvote.dates import CUTOFF
 from unvote.errors import DataError
 from unvote.history import load_all_votes, load_embargo_votes
 from unvote.sources import sort_tidy

@@ -8,8 +8,8 @@ import pytest
 
 from unvote.cli import main
 from unvote.explain import main_drivers, not_yes
+from unvote.levers import lever_strengths, share_votes
 from unvote.scenario import Lever
-from unvote.simulate import lever_strengths, share_votes
 from unvote.terms import describe_driver
 
 

@@ -11,21 +11,15 @@ import pytest
 
 from unvote import __version__, paths
 from unvote.cli import main
+from unvote.context import features_as_of, prepare
 from unvote.errors import DataError, UnvoteError
-from unvote.forecast import (
-    ARTICLE_COLUMNS,
-    COUNTRY_COLUMNS,
-    LABEL_COLUMNS,
-    PROBA_COLUMNS,
-    actual_and_scores,
-    article_table,
-    evaluate,
-    features_as_of,
-    prepare,
-    run_forecast,
-)
+from unvote.forecast import evaluate, run_forecast
+from unvote.outputs import LABEL_COLUMNS
 from unvote.scenario import BASELINE, Lever, Scenario, load_scenario
+from unvote.scoring import actual_and_scores
 from unvote.simulate import Uncertainty
+from unvote.tables import ARTICLE_COLUMNS, COUNTRY_COLUMNS, article_table
+from unvote.votes import PROBA_COLUMNS
 
 DRAWS = 400
 SPLIT = (0.6, 0.3, 0.1)
@@ -509,7 +503,7 @@ def test_a_forecast_as_of_a_date_is_blind_to_everything_after_it(tmp_path):
 
 
 def test_failure_while_writing_leaves_the_folder_as_it_was(tmp_path, monkeypatch):
-    from unvote import forecast as fc
+    from unvote import outputs as fc
 
     code, out = forecast(tmp_path)
     before = {p.name: p.read_bytes() for p in out.iterdir()}

@@ -8,10 +8,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from unvote.blocs import memberships_on, unit_members
 from unvote.cli import main
+from unvote.conditioning import MIN_EFFECTIVE_DRAWS
 from unvote.errors import UnvoteError
-from unvote.forecast import MIN_EFFECTIVE_DRAWS, format_forecast, run_forecast
-from unvote.scenario import memberships_on, unit_members
+from unvote.forecast import run_forecast
+from unvote.outputs import forecast_json, format_forecast
 
 DRAWS = 1500
 #: A day in features.csv (the day before the 2003 vote), before South Sudan joined.
@@ -141,6 +143,6 @@ def test_the_command_lines_given_beats_the_files_and_both_are_kept(tmp_path):
     result = run_forecast(path, draws=200, given="GTM=abstain")
     assert result.given_votes == {"GTM": "abstain", "PAN": "no"}
     assert result.given == (("GTM", "no"), ("PAN", "no"), ("GTM", "abstain"))
-    doc = json.loads(result.to_json())
+    doc = json.loads(forecast_json(result))
     assert doc["scenario"]["given"] == {"GTM": "no", "PAN": "no"}
     assert doc["given"]["states"] == {"GTM": "abstain", "PAN": "no"}

@@ -16,15 +16,13 @@ from unvote.model import (
     CAMPAIGN_TERMS,
     CAMPAIGN_YEARS,
     DEFAULT_ALPHA,
-    NON_REFERENCE,
-    OUTCOMES,
-    PROBA_COLUMNS,
     VoteChoiceModel,
     derive_features,
     probabilities,
     training_rows,
     training_table,
 )
+from unvote.votes import NON_YES, PROBA_COLUMNS, VOTE_LEVELS
 
 
 def _features(rng: np.random.Generator, n: int) -> pd.DataFrame:
@@ -67,7 +65,7 @@ def _draw_votes(rng, X: pd.DataFrame) -> pd.Series:
     p = probabilities(eta)
     u = rng.uniform(size=(n, 1))
     idx = (u > p.cumsum(axis=1)).sum(axis=1)
-    return pd.Series(np.array(OUTCOMES)[idx], index=X.index), p
+    return pd.Series(np.array(VOTE_LEVELS)[idx], index=X.index), p
 
 
 @pytest.fixture(scope="module")
@@ -92,7 +90,7 @@ def test_results_interface(fitted):
     assert res.terms[0] == "const"
     assert "campaign" in res.terms and "campaign_x_admin_pct" in res.terms
     assert "last_vote[absent]" in res.terms and "group[Asia-Pacific]" in res.terms
-    assert list(res.params.columns) == list(NON_REFERENCE)
+    assert list(res.params.columns) == list(NON_YES)
     assert list(res.params.index) == list(res.terms)
     assert res.cov.shape == (3 * p, 3 * p)
     np.testing.assert_allclose(res.cov, res.cov.T)
@@ -214,7 +212,7 @@ def test_unpenalised_limit_matches_statsmodels():
     vote, _ = _draw_votes(rng, X)
     model = VoteChoiceModel(features=("agree_us", "ideal_point"), alpha=1e-9, alpha_const=1e-9)
     res = model.fit(X.assign(vote=vote))
-    codes = pd.Categorical(vote, categories=OUTCOMES).codes
+    codes = pd.Categorical(vote, categories=VOTE_LEVELS).codes
     ref = sm.MNLogit(codes, res.design(X)).fit(disp=0, method="newton", maxiter=100)
     np.testing.assert_allclose(res.params.to_numpy(), np.asarray(ref.params), atol=1e-5)
     se = res.summary()["se"].to_numpy()
@@ -257,13 +255,13 @@ def _objective(theta: np.ndarray, Z: np.ndarray, y: np.ndarray, penalty: np.ndar
 
 
 def _one_hot(vote: pd.Series) -> np.ndarray:
-    """One-hot of the votes in OUTCOMES order (written here, not unvote.model.one_hot)."""
-    return np.eye(4)[pd.Categorical(vote, categories=OUTCOMES).codes]
+    """One-hot of the votes in VOTE_LEVELS order (written here, not unvote.model.one_hot)."""
+    return np.eye(4)[pd.Categorical(vote, categories=VOTE_LEVELS).codes]
 
 
 def _independent_fit(Z: np.ndarray, vote: pd.Series, penalty: np.ndarray) -> np.ndarray:
     """The minimiser of :func:`_objective` by L-BFGS, shape (p, 3)."""
-    y = pd.Categorical(vote, categories=OUTCOMES).codes
+    y = pd.Categorical(vote, categories=VOTE_LEVELS).codes
     assert (y >= 0).all()
     p = Z.shape[1]
     out = optimize.minimize(
@@ -327,7 +325,7 @@ def test_laplace_covariance_is_the_inverse_numerical_hessian(penalised):
     """Covariance: the inverse of the independent objective's Hessian, by central differences."""
     res, X, vote = penalised
     Z = res.design(X)
-    y = pd.Categorical(vote, categories=OUTCOMES).codes
+    y = pd.Categorical(vote, categories=VOTE_LEVELS).codes
     penalty = _penalty(res.terms, DEFAULT_ALPHA)
     theta = res.params.to_numpy().ravel("F")
     h = 1e-5

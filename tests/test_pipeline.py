@@ -86,7 +86,8 @@ def test_is_stale_when_missing_or_older_than_an_input(tmp_path):
 
 def test_the_plan_reruns_what_is_missing_stale_or_of_another_run(tmp_path):
     """The staleness rule, decided from the files alone: nothing is run or drawn."""
-    from unvote.forecast import run_forecast, write_forecast
+    from unvote.forecast import run_forecast
+    from unvote.outputs import write_forecast
 
     inputs = Inputs.resolve(backtest_dir=small_backtest(tmp_path / "backtest"))
     out = tmp_path / "out"
@@ -127,7 +128,8 @@ def test_the_plan_reruns_what_is_missing_stale_or_of_another_run(tmp_path):
 
 
 def test_report_reruns_a_forecast_of_a_same_named_copy_or_a_sensitivity_run(tmp_path):
-    from unvote.forecast import previous_source, run_forecast, write_forecast
+    from unvote.forecast import run_forecast
+    from unvote.outputs import previous_source, write_forecast
     from unvote.scenario import load_scenario
     from unvote.simulate import Uncertainty
 

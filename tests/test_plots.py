@@ -15,7 +15,6 @@ from unvote import paths
 from unvote.errors import DataError
 from unvote.figures import (
     MAP_REGIONS,
-    NOT_YES,
     plot_effects,
     plot_features_over_time,
     plot_group_shifts,
@@ -27,6 +26,7 @@ from unvote.figures import (
     plot_yes_map,
 )
 from unvote.report.write import save_figure
+from unvote.votes import NON_YES
 from unvote.worldmap import OUTLINES_ARRAYS, SMALL_AREA, equal_earth, load_world, outlines_file
 
 COUNTRIES = pd.DataFrame(
@@ -69,7 +69,7 @@ def test_not_yes_bars_stack_abstain_no_absent_for_the_least_likely_yes():
     ax = fig.axes[0]
     assert [t.get_text() for t in ax.get_yticklabels()] == ["United States", "Brazil", "Tuvalu"]
     bars = ax.patches
-    assert len(bars) == 3 * len(NOT_YES)
+    assert len(bars) == 3 * len(NON_YES)
     # Brazil (second row from the top): abstain 0.30, then no from 0.30 to 0.35
     widths = {(round(b.get_y(), 2), round(b.get_x(), 2)): round(b.get_width(), 2) for b in bars}
     brazil_y = ax.get_yticks()[1] - 0.36

@@ -386,7 +386,8 @@ def test_unvote_report_with_an_unknown_scenario_exits_2(capsys):
 
 
 def test_a_sensitivity_run_says_so_in_the_summary():
-    from unvote.forecast import format_forecast, run_forecast
+    from unvote.forecast import run_forecast
+    from unvote.outputs import format_forecast
     from unvote.simulate import Uncertainty
 
     result = run_forecast(draws=200, seed=1, uncertainty=Uncertainty(shocks=False, effects=False))

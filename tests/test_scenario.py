@@ -237,7 +237,8 @@ def test_together_without_vote_or_probability_is_refused(tmp_path):
 
 
 def test_bloc_names_expand_to_the_members_of_the_day():
-    from unvote.scenario import memberships_on, resolve_scenario
+    from unvote.blocs import memberships_on
+    from unvote.scenario import resolve_scenario
 
     scenario = Scenario("eu", overrides=(("eu", (0.0, 1.0, 0.0, 0.0)),), source="s.toml")
     before = dict(resolve_scenario(scenario, memberships_on("2003-10-01"), "2003-10-01").overrides)
@@ -251,7 +252,7 @@ def test_bloc_names_expand_to_the_members_of_the_day():
 
 
 def test_an_iso3_code_beats_a_name_and_names_that_disagree_are_refused():
-    from unvote.scenario import expand_keys, memberships_on
+    from unvote.blocs import expand_keys, memberships_on
 
     day = memberships_on("2025-10-01")
     out = expand_keys(
@@ -290,13 +291,13 @@ def test_an_iso3_code_beats_a_name_and_names_that_disagree_are_refused():
     ],
 )
 def test_parse_given_refuses_bad_entries(text, match):
-    from unvote.scenario import parse_given
+    from unvote.conditioning import parse_given
 
     with pytest.raises(ScenarioError, match=re.escape(match)):
         parse_given(text)
 
 
 def test_parse_given_reads_pairs_and_names():
-    from unvote.scenario import parse_given
+    from unvote.conditioning import parse_given
 
     assert parse_given(" GTM=Abstain, eu=no ,") == (("GTM", "abstain"), ("eu", "no"))

@@ -10,25 +10,18 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from unvote.levers import apply_levers, campaign_effect, to_odds
 from unvote.scenario import BASELINE, Lever, Scenario
+from unvote.shocks import estimate_shock_sizes, shock_loadings, shock_units
 from unvote.simulate import (
     Draws,
     Uncertainty,
-    apply_levers,
-    campaign_effect,
     draw_randomness,
-    draw_votes,
-    estimate_shock_sizes,
     odds_to_probs,
-    shock_loadings,
-    shock_units,
     simulate,
     simulate_many,
-    summarise_tally,
-    tally,
-    thresholds,
-    to_odds,
 )
+from unvote.tallies import draw_votes, summarise_tally, tally, thresholds
 
 SPLIT = (0.6, 0.3, 0.1)
 

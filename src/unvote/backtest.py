@@ -38,8 +38,6 @@ import pandas as pd
 from threadpoolctl import threadpool_limits
 
 from unvote.model import (
-    OUTCOMES,
-    PROBA_COLUMNS,
     TRAIN_FIRST_YEAR,
     VoteChoiceModel,
     VoteChoiceResults,
@@ -49,7 +47,7 @@ from unvote.model import (
     training_rows,
     training_table,
 )
-from unvote.votes import VOTE_LEVELS
+from unvote.votes import PROBA_COLUMNS, VOTE_LEVELS
 
 FIRST_TARGET_YEAR, LAST_TARGET_YEAR = 2000, 2024
 #: Candidate penalties (prior precision on the standardised slopes).
@@ -82,7 +80,7 @@ def brier(proba: np.ndarray, vote: pd.Series) -> float:
 def tally_errors(proba: np.ndarray, vote: pd.Series) -> dict[str, float]:
     """Absolute error of the expected count of each outcome: |sum_i p_ik - count_k|."""
     err = np.abs(np.asarray(proba).sum(axis=0) - one_hot(vote).sum(axis=0))
-    return {f"abs_err_{o}": float(e) for o, e in zip(OUTCOMES, err, strict=True)}
+    return {f"abs_err_{o}": float(e) for o, e in zip(VOTE_LEVELS, err, strict=True)}
 
 
 def score(proba: np.ndarray, vote: pd.Series) -> dict[str, float]:
@@ -108,7 +106,7 @@ def persistence_proba(train: pd.DataFrame, test: pd.DataFrame) -> np.ndarray:
     repeats = float((known["vote"].astype(str) == known["last_vote"].astype(str)).sum())
     p_stay = (repeats + 1.0) / (len(known) + 2.0)
     last = one_hot(test["last_vote"])
-    proba = last * p_stay + (1 - last) * (1 - p_stay) / (len(OUTCOMES) - 1)
+    proba = last * p_stay + (1 - last) * (1 - p_stay) / (len(VOTE_LEVELS) - 1)
     new = test["last_vote"].astype(str).eq("none").to_numpy()
     proba[new] = pooled_frequencies(train)
     return proba
@@ -121,7 +119,7 @@ def frequency_proba(
     past = embargo.loc[embargo["year"] < target_year]
     counts = (
         pd.crosstab(past["iso3"], past["vote"].astype(str))
-        .reindex(columns=list(OUTCOMES), fill_value=0)
+        .reindex(columns=list(VOTE_LEVELS), fill_value=0)
         .reindex(test["iso3"].to_numpy(), fill_value=0)
         .to_numpy(dtype=float)
     )
@@ -323,7 +321,7 @@ def run_backtest(
                 # country-weighted means over all country-years; tally errors: mean per year
                 "log_loss": float((grp["log_loss"] * grp["n"]).sum() / n),
                 "brier": float((grp["brier"] * grp["n"]).sum() / n),
-                **{f"abs_err_{o}": float(grp[f"abs_err_{o}"].mean()) for o in OUTCOMES},
+                **{f"abs_err_{o}": float(grp[f"abs_err_{o}"].mean()) for o in VOTE_LEVELS},
             }
         )
     scores = pd.concat([per_year, pd.DataFrame(overall)], ignore_index=True)

@@ -266,9 +266,9 @@ def _span(years: tuple[int, ...]) -> str:
 
 
 def build_all(
-    raw_dir: str | os.PathLike = paths.RAW_DIR,
-    out_dir: str | os.PathLike = paths.PROCESSED_DIR,
-    interim_dir: str | os.PathLike = paths.ALL_VOTES_PARQUET.parent,
+    raw_dir: str | os.PathLike | None = None,
+    out_dir: str | os.PathLike | None = None,
+    interim_dir: str | os.PathLike | None = None,
     *,
     until: str | pd.Timestamp = CUTOFF,
     progress: bool = True,
@@ -282,11 +282,13 @@ def build_all(
 
     Parameters
     ----------
-    raw_dir : path-like
-        Folder with the source sub-folders (see the module docstring).
-    out_dir, interim_dir : path-like
+    raw_dir : path-like, optional
+        Folder with the source sub-folders (see the module docstring); default
+        :data:`unvote.paths.RAW_DIR`.
+    out_dir, interim_dir : path-like, optional
         Where the embargo and countries tables, and the roll-call and sponsors tables, go
-        (by default both to ``data/processed``: all four are committed).
+        (by default both to :data:`unvote.paths.PROCESSED_DIR`: all four are committed).
+        The defaults are read when called.
     until : date-like
         Only votes before this day go into any table (default: :data:`CUTOFF`, the
         shipped forecast's as-of date). A later day takes in newer votes from a fresh
@@ -301,7 +303,9 @@ def build_all(
     """
     from unvote.countries import countries_table
 
-    out_dir, interim_dir = Path(out_dir), Path(interim_dir)
+    raw_dir = paths.RAW_DIR if raw_dir is None else raw_dir
+    out_dir = Path(paths.PROCESSED_DIR if out_dir is None else out_dir)
+    interim_dir = Path(paths.ALL_VOTES_PARQUET.parent if interim_dir is None else interim_dir)
     until = pd.Timestamp(until)
     tables = read_sources(raw_dir, progress=progress)
     with _step("cross-checking and combining the sources", progress):

@@ -97,7 +97,8 @@ def _simulation_kwargs(args: argparse.Namespace) -> dict:
 
 
 def _cmd_forecast(args: argparse.Namespace) -> int:
-    from unvote.forecast import format_forecast, previous_source, run_forecast, write_forecast
+    from unvote.forecast import run_forecast
+    from unvote.outputs import format_forecast, previous_source, write_forecast
     from unvote.pipeline import default_out_dir
 
     given = ",".join(args.given) if args.given else None
@@ -123,7 +124,8 @@ def _cmd_forecast(args: argparse.Namespace) -> int:
 
 
 def _cmd_compare(args: argparse.Namespace) -> int:
-    from unvote.forecast import format_compare, run_compare, write_compare
+    from unvote.compare import run_compare
+    from unvote.outputs import format_compare, write_compare
 
     comparison = run_compare(args.first, args.second, **_simulation_kwargs(args))
     a, b = comparison.names

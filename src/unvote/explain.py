@@ -23,9 +23,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from unvote.scenario import NON_YES, Lever
-from unvote.simulate import apply_levers, campaign_effect, lever_strengths
+from unvote.levers import apply_levers, campaign_effect, lever_strengths
+from unvote.scenario import Lever
 from unvote.terms import describe_driver, short_driver
+from unvote.votes import NON_YES, VOTE_LEVELS
 
 #: Model terms kept per state and outcome in drivers.csv (the largest by size).
 TOP_TERMS = 5
@@ -278,9 +279,9 @@ def format_explanation(result, iso3: str, *, top: int = 6) -> str:
         "",
         f"{'':22}{'yes':>8}{'abstain':>9}{'no':>8}{'absent':>8}",
         f"{'baseline':22}"
-        + "".join(f"{base[f'p_{o}']:>{w}.3f}" for o, w in zip(_LEVELS, _WIDTHS, strict=True)),
+        + "".join(f"{base[f'p_{o}']:>{w}.3f}" for o, w in zip(VOTE_LEVELS, _WIDTHS, strict=True)),
         f"{name[:22]:22}"
-        + "".join(f"{row[f'p_{o}']:>{w}.3f}" for o, w in zip(_LEVELS, _WIDTHS, strict=True)),
+        + "".join(f"{row[f'p_{o}']:>{w}.3f}" for o, w in zip(VOTE_LEVELS, _WIDTHS, strict=True)),
         f"last vote: {row['last_vote']}",
     ]
     drivers = result.drivers.loc[result.drivers["iso3"] == code]
@@ -310,5 +311,4 @@ def format_explanation(result, iso3: str, *, top: int = 6) -> str:
     return "\n".join(lines)
 
 
-_LEVELS = ("yes", "abstain", "no", "absent")
 _WIDTHS = (8, 9, 8, 8)

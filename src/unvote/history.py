@@ -43,8 +43,8 @@ SOURCE_NOTE = (
 )
 
 
-def load_embargo_votes(path: str | os.PathLike = paths.EMBARGO_VOTES_CSV) -> pd.DataFrame:
-    """Read ``embargo_votes.csv``.
+def load_embargo_votes(path: str | os.PathLike | None = None) -> pd.DataFrame:
+    """Read ``embargo_votes.csv`` (default :data:`unvote.paths.EMBARGO_VOTES_CSV`, read when called).
 
     Returns
     -------
@@ -58,7 +58,7 @@ def load_embargo_votes(path: str | os.PathLike = paths.EMBARGO_VOTES_CSV) -> pd.
     DataError
         Missing file or column, unreadable date or year, unknown vote.
     """
-    path = Path(path)
+    path = Path(paths.EMBARGO_VOTES_CSV if path is None else path)
     if not path.is_file():
         raise DataError(f"{path}: file not found; build it with `unvote data build`")
     try:
@@ -86,8 +86,10 @@ def load_embargo_votes(path: str | os.PathLike = paths.EMBARGO_VOTES_CSV) -> pd.
     return out
 
 
-def load_all_votes(path: str | os.PathLike = paths.ALL_VOTES_PARQUET) -> pd.DataFrame:
+def load_all_votes(path: str | os.PathLike | None = None) -> pd.DataFrame:
     """Read the full tidy table of roll calls written by ``unvote data build``.
+
+    ``path`` defaults to :data:`unvote.paths.ALL_VOTES_PARQUET`, read when called.
 
     Returns
     -------
@@ -100,7 +102,7 @@ def load_all_votes(path: str | os.PathLike = paths.ALL_VOTES_PARQUET) -> pd.Data
     DataError
         The file is missing (build it from the raw files) or not a tidy table.
     """
-    path = Path(path)
+    path = Path(paths.ALL_VOTES_PARQUET if path is None else path)
     if not path.is_file():
         raise DataError(
             f"{path}: file not found; build it with `unvote data build --raw DIR` "

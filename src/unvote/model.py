@@ -49,11 +49,7 @@ from scipy import linalg, stats
 
 from unvote.errors import DataError
 from unvote.features import GROUP_LEVELS, LAST_VOTE_LEVELS
-from unvote.votes import VOTE_LEVELS
-
-OUTCOMES: tuple[str, ...] = VOTE_LEVELS
-NON_REFERENCE: tuple[str, ...] = OUTCOMES[1:]
-PROBA_COLUMNS: tuple[str, ...] = tuple(f"p_{o}" for o in OUTCOMES)
+from unvote.votes import NON_YES, PROBA_COLUMNS, VOTE_LEVELS
 
 #: Years in which the United States campaigned against the resolution: the first Trump
 #: administration, which returned to voting no in 2017 after the 2016 abstention and pressed
@@ -165,7 +161,7 @@ def derive_features(X: pd.DataFrame) -> pd.DataFrame:
     out = X.copy()
     if "n_recent" in out:
         n = out["n_recent"].astype(float).replace(0.0, np.nan)
-        for level in ("abstain", "no", "absent"):
+        for level in NON_YES:
             out[f"recent_{level}_share"] = (out[f"recent_{level}"] / n).fillna(0.0)
     if "years_since_nonyes" in out:
         out["log_years_since_nonyes"] = np.log1p(out["years_since_nonyes"].astype(float))
@@ -260,18 +256,18 @@ def _require(frame: pd.DataFrame, name: str) -> None:
 
 
 def one_hot(labels: pd.Series) -> np.ndarray:
-    """One-hot of vote labels, shape (n, 4) in OUTCOMES order; any other label (``none``)
+    """One-hot of vote labels, shape (n, 4) in VOTE_LEVELS order; any other label (``none``)
     gives a row of zeros."""
-    return (labels.astype(str).to_numpy()[:, None] == np.array(OUTCOMES)[None, :]).astype(float)
+    return (labels.astype(str).to_numpy()[:, None] == np.array(VOTE_LEVELS)[None, :]).astype(float)
 
 
 def outcome_matrix(vote: pd.Series) -> np.ndarray:
-    """One-hot of the votes, shape (n, 4) in OUTCOMES order; DataError on another label."""
+    """One-hot of the votes, shape (n, 4) in VOTE_LEVELS order; DataError on another label."""
     vote = vote.astype(str)
-    bad = ~vote.isin(OUTCOMES)
+    bad = ~vote.isin(VOTE_LEVELS)
     if bad.any():
         raise DataError(
-            f"model training data: vote {vote[bad].iloc[0]!r}; allowed: {', '.join(OUTCOMES)}"
+            f"model training data: vote {vote[bad].iloc[0]!r}; allowed: {', '.join(VOTE_LEVELS)}"
         )
     return one_hot(vote)
 
@@ -363,7 +359,7 @@ class VoteChoiceModel:
         if covariance:
             cov = linalg.inv(hessian)
             cov = (cov + cov.T) / 2
-        params = pd.DataFrame(beta, index=pd.Index(enc.terms, name="term"), columns=NON_REFERENCE)
+        params = pd.DataFrame(beta, index=pd.Index(enc.terms, name="term"), columns=NON_YES)
         return VoteChoiceResults(
             model=self,
             encoding=enc,
@@ -464,15 +460,22 @@ class VoteChoiceResults:
         """Log-odds against yes, shape (n, 4) (column 0, yes, is 0).
 
         ``params`` of shape (p, 3) replaces the fitted ones; of shape (d, p, 3) (draws)
-        gives (d, n, 4).
+        gives (d, n, 4). The same numbers as :meth:`design_predictor`, laid out by state.
         """
-        Z = self.design(X)
+        eta = np.moveaxis(self.design_predictor(self.design(X), params), 0, -1)
+        return np.concatenate([np.zeros((*eta.shape[:-1], 1)), eta], axis=-1)
+
+    def design_predictor(self, design: np.ndarray, params: np.ndarray | None = None) -> np.ndarray:
+        """Log-odds of abstain, no, absent against yes from a design matrix, outcome-first.
+
+        ``design`` is (n, p) (:meth:`design`, computed once for many calls); returns (3, n)
+        at the fitted parameters or ``params`` (p, 3), and (3, d, n) for draws (d, p, 3):
+        the layout :mod:`unvote.simulate` works in.
+        """
         beta = self.params.to_numpy() if params is None else np.asarray(params, dtype=float)
         if beta.ndim == 2:
-            eta = Z @ beta
-            return np.concatenate([np.zeros((len(Z), 1)), eta], axis=1)
-        eta = np.einsum("np,dpk->dnk", Z, beta)
-        return np.concatenate([np.zeros((*eta.shape[:2], 1)), eta], axis=2)
+            return beta.T @ design.T
+        return np.matmul(np.moveaxis(beta, 2, 0), design.T)
 
     def sample_params(self, rng: np.random.Generator, n_draws: int) -> np.ndarray:
         """Draws from the Laplace approximation N(params, cov), shape (n_draws, p, 3)."""
@@ -482,7 +485,7 @@ class VoteChoiceResults:
         mean = self.params.to_numpy().ravel("F")
         chol = linalg.cholesky(self.cov, lower=True)
         draws = mean + rng.standard_normal((n_draws, mean.size)) @ chol.T
-        return draws.reshape(n_draws, len(NON_REFERENCE), p).transpose(0, 2, 1)
+        return draws.reshape(n_draws, len(NON_YES), p).transpose(0, 2, 1)
 
     def predict_proba(self, X: pd.DataFrame) -> pd.DataFrame:
         """Probabilities of each outcome: index ``X.index``, columns p_yes .. p_absent."""
@@ -497,8 +500,8 @@ class VoteChoiceResults:
         p = len(self.terms)
         return pd.DataFrame(
             {
-                "term": list(self.terms) * len(NON_REFERENCE),
-                "outcome": np.repeat(NON_REFERENCE, p),
+                "term": list(self.terms) * len(NON_YES),
+                "outcome": np.repeat(NON_YES, p),
                 "coef": coef,
                 "se": se,
                 "lower": coef - z * se,

@@ -204,12 +204,14 @@ def plan_report(
     features or the votes.
     """
     from unvote.backtest import BACKTEST_FILES
-    from unvote.forecast import BASELINE_SCENARIO, DEFAULT_AS_OF, parse_as_of
+    from unvote.context import parse_as_of
+    from unvote.dates import CUTOFF
+    from unvote.forecast import BASELINE_SCENARIO
     from unvote.report.data import FORECAST_FILES
     from unvote.scenario import load_scenario, resolve_scenario_path
 
     inputs = inputs or Inputs.resolve()
-    day = parse_as_of(DEFAULT_AS_OF if as_of is None else as_of)
+    day = parse_as_of(CUTOFF if as_of is None else as_of)
     scenario_path = resolve_scenario_path(scenario, inputs.scenarios_dir)
     loaded = load_scenario(scenario_path)
     out = Path(out_dir) if out_dir is not None else default_out_dir(loaded.name, day)
@@ -293,7 +295,8 @@ def report_files(
     list of Path
         The files written: report.pdf and the PNGs.
     """
-    from unvote.forecast import BASELINE_SCENARIO, run_forecast, write_forecast
+    from unvote.forecast import BASELINE_SCENARIO, run_forecast
+    from unvote.outputs import write_forecast
     from unvote.report.data import load_report_data
     from unvote.report.write import write_report
 

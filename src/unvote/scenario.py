@@ -14,14 +14,15 @@ simulation from a range ``[low, high]``:
   ``value * sum(feature)`` over the members, is shared among them in proportion to
   ``share_by`` instead: the range says how much the lever moves, ``share_by`` who it moves.
 
-How a strength enters the model's linear predictors is in :func:`unvote.simulate.apply_levers`.
+How a strength enters the model's linear predictors is in :func:`unvote.levers.apply_levers`.
 A user's file may also fix countries in ``[overrides]`` (ISO3 = a vote, or a table of
 probabilities), state votes already known in ``[given]`` (ISO3 = a vote: the forecast is
-conditioned on them, :func:`unvote.simulate.simulate_many`), and let a bloc move as one in
+conditioned on them, :mod:`unvote.conditioning`), and let a bloc move as one in
 ``[together.<name>]`` (``vote`` and ``probability``: one switch per simulation for all its
 members). Wherever an ISO3 code is accepted, so is a bloc (``EU``, ``NATO``, ... the
 boolean columns of the features table) or a regional group (``African``, ...), in any
-case; :func:`resolve_scenario` expands them to the members of the as-of date. Every check
+case (:mod:`unvote.blocs`); :func:`resolve_scenario` expands them to the members of the
+as-of date. Every check
 of the file happens in :func:`load_scenario`, which raises
 :class:`~unvote.errors.ScenarioError` naming the file, the key, the value and what is allowed.
 """
@@ -38,11 +39,18 @@ from pathlib import Path
 from typing import Any
 
 from unvote import paths
+from unvote.blocs import (
+    ISO3_RE,
+    all_iso3,
+    allowed_keys,
+    expand_keys,
+    unit_list,
+    unit_members,
+    unit_of,
+)
 from unvote.errors import ScenarioError
-from unvote.votes import VOTE_LEVELS
+from unvote.votes import NON_YES, VOTE_LEVELS
 
-#: Outcomes a lever can move probability to (all but yes), in this order.
-NON_YES: tuple[str, ...] = tuple(v for v in VOTE_LEVELS if v != "yes")
 ANCHORS: tuple[str, ...] = ("campaign", "feature")
 #: Features a lever may scale with: shares in [0, 1], so "value per unit" means "at full share".
 LEVER_FEATURES: tuple[str, ...] = (
@@ -63,7 +71,6 @@ _TOP_KEYS = ("name", "description", "levers", "overrides", "given", "together")
 _TOGETHER_KEYS = ("description", "vote", "probability")
 _LEVER_KEYS = ("description", "anchor", "feature", "share_by", "range", "split")
 _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
-_ISO3_RE = re.compile(r"^[A-Z]{3}$")
 
 
 @dataclass(frozen=True)
@@ -349,7 +356,7 @@ def parse_scenario(
     raw_given = _table(source, "given", data.get("given", {}))
     raw_together = _table(source, "together", data.get("together", {}))
     if (raw_overrides or raw_given) and known_iso3 is None:
-        known_iso3 = _all_iso3()
+        known_iso3 = all_iso3()
     overrides = []
     for key, raw in sorted(raw_overrides.items()):
         assert known_iso3 is not None  # set above, as there are overrides
@@ -372,7 +379,7 @@ def _vote(source: str, key: str, raw: Any) -> str:
 
 def _member_key(source: str, key: str, name: str, raw: Any, known_iso3: Collection[str]) -> None:
     """ScenarioError unless ``name`` is a known ISO3 code, bloc or regional group."""
-    if _ISO3_RE.match(name) and name in known_iso3:
+    if ISO3_RE.match(name) and name in known_iso3:
         return
     if unit_of(name) is None:
         raise _fail(source, key, raw, allowed_keys())
@@ -381,7 +388,7 @@ def _member_key(source: str, key: str, name: str, raw: Any, known_iso3: Collecti
 def _together(source: str, name: str, raw: Any) -> Together:
     key = f"together.{name}"
     if unit_of(name) is None:
-        raise _fail(source, key, raw, f"a bloc or regional group: {_unit_list()}")
+        raise _fail(source, key, raw, f"a bloc or regional group: {unit_list()}")
     table = _table(source, key, raw)
     _check_keys(source, f"{key}.", table, _TOGETHER_KEYS)
     for required in ("vote", "probability"):
@@ -393,157 +400,6 @@ def _together(source: str, name: str, raw: Any) -> Together:
         raise _fail(source, f"{key}.probability", table["probability"], "a number in [0, 1]")
     description = _string(source, f"{key}.description", table.get("description", ""))
     return Together(name, vote, probability, description)
-
-
-# --- blocs and groups as names ---------------------------------------------------------------
-def _normal(name: str) -> str:
-    """Names compare in any case, with spaces, hyphens and underscores alike."""
-    return re.sub(r"[\s_-]+", "_", name.strip().lower())
-
-
-def unit_names() -> dict[str, tuple[str, str]]:
-    """Every bloc and regional group a scenario may name.
-
-    Returns
-    -------
-    dict
-        Normalised name (``eu``, ``arab_league``, ``asia_pacific``, ...) ->
-        ``("bloc", column)`` for the blocs (the boolean columns of the features table,
-        :func:`unvote.countries.bloc_names`) or ``("group", name)`` for the regional groups
-        (:data:`unvote.countries.GROUPS`).
-    """
-    from unvote.countries import GROUPS, bloc_names
-
-    out = {_normal(bloc): ("bloc", bloc) for bloc in bloc_names()}
-    out.update({_normal(group): ("group", group) for group in GROUPS})
-    return out
-
-
-def unit_of(name: str) -> tuple[str, str] | None:
-    """``("bloc", column)`` or ``("group", name)`` for a bloc or group name, else None."""
-    return unit_names().get(_normal(name)) if isinstance(name, str) else None
-
-
-def _unit_list() -> str:
-    from unvote.countries import GROUPS, bloc_names
-
-    return f"blocs {', '.join(bloc_names())}; groups {', '.join(GROUPS)}"
-
-
-def allowed_keys() -> str:
-    """What a key of ``[overrides]``, ``[given]`` or ``--given`` may be, for messages."""
-    return (
-        f"ISO3 codes of UN member states, or a bloc or regional group (any case): {_unit_list()}"
-    )
-
-
-def unit_members(name: str, memberships) -> tuple[str, ...]:
-    """ISO3 of the members of a bloc or group in ``memberships`` (the states of one day).
-
-    Parameters
-    ----------
-    name : str
-        A bloc or group name (:func:`unit_names`), any case.
-    memberships : DataFrame
-        Index ISO3 (the members of the day), a ``group`` column and one boolean column per
-        bloc: the features table as of a date, or :func:`memberships_on`.
-
-    Returns
-    -------
-    tuple of str, sorted (empty if the unit had no member that day)
-    """
-    unit = unit_of(name)
-    if unit is None:
-        raise KeyError(name)
-    kind, column = unit
-    mask = memberships[column].astype(bool) if kind == "bloc" else memberships["group"] == column
-    return tuple(sorted(memberships.index[mask.to_numpy()]))
-
-
-def memberships_on(date):
-    """Every member state on ``date`` with its regional group and blocs.
-
-    Returns
-    -------
-    DataFrame
-        Index ISO3; ``group`` (str) and one boolean column per bloc, from
-        ``unvote/facts`` (:func:`unvote.countries.blocs`, :func:`unvote.countries.regional_groups`).
-    """
-    from unvote.countries import blocs, regional_groups
-
-    table = blocs(date)
-    return table.assign(group=regional_groups(date).reindex(table.index).astype(object))
-
-
-def expand_keys(
-    entries, memberships, *, on: str, wheres: dict[str, str] | None = None
-) -> dict[str, Any]:
-    """Assignments keyed by ISO3 codes, blocs or groups, as one value per member state.
-
-    Parameters
-    ----------
-    entries : sequence of (key, value, origin, where)
-        In order of precedence, lowest first. ``origin`` groups the entries of one table
-        (a file's ``[given]``, the ``--given`` option); ``where`` names the entry in
-        errors (``"s.toml: key 'overrides.EU'"``).
-    memberships : DataFrame
-        The states of the day (:func:`unit_members`).
-    on : str
-        The day, for the messages.
-    wheres : dict, optional
-        Filled with ISO3 -> the ``where`` of the entry that set its value.
-
-    Returns
-    -------
-    dict
-        ISO3 -> value. An ISO3 code beats a name (it is the more specific assumption);
-        between origins, a later one beats an earlier one.
-
-    Raises
-    ------
-    ScenarioError
-        If an ISO3 code is not a member that day, a name has no member that day, or two
-        names of one origin give a state different values.
-    """
-    out: dict[str, Any] = {}
-    wheres = {} if wheres is None else wheres
-    named_by: dict[str, tuple[str, str]] = {}
-    conflicts: dict[str, str] = {}
-    codes = []
-    for key, value, origin, where in entries:
-        if _ISO3_RE.match(key) or unit_of(key) is None:
-            codes.append((key, value, where))
-            continue
-        members = unit_members(key, memberships)
-        if not members:
-            raise ScenarioError(
-                f"{where}: {key!r} has no member state on {on}; allowed: a bloc or group "
-                "with members that day"
-            )
-        for iso3 in members:
-            previous = named_by.get(iso3)
-            if previous and previous[0] == origin and out[iso3] != value:
-                conflicts.setdefault(
-                    iso3,
-                    f"{where}: {key!r} gives {iso3} another value than {previous[1]!r} "
-                    f"does; allowed: names whose members do not disagree (or name {iso3} "
-                    "itself, which wins)",
-                )
-            out[iso3] = value
-            named_by[iso3] = (origin, key)
-            wheres[iso3] = where
-    for key, value, where in codes:
-        if key not in memberships.index:
-            raise ScenarioError(
-                f"{where}: {key} is not a UN member on {on}; allowed: the "
-                f"{len(memberships)} members of that day"
-            )
-        out[key] = value
-        wheres[key] = where
-        conflicts.pop(key, None)
-    if conflicts:
-        raise ScenarioError(next(iter(conflicts.values())))
-    return out
 
 
 def resolve_scenario(scenario: Scenario, memberships, on: str) -> Scenario:
@@ -578,55 +434,6 @@ def resolve_scenario(scenario: Scenario, memberships, on: str) -> Scenario:
         given=tuple(sorted(given.items())),
         together=tuple(together),
     )
-
-
-def parse_given(given, *, source: str = "--given") -> tuple[tuple[str, str], ...]:
-    """Votes to condition on, from ``"GTM=abstain,PAN=no"`` or a mapping.
-
-    Keys are ISO3 codes (upper case), blocs or groups (any case); votes one of
-    ``VOTE_LEVELS`` (any case). Membership on the as-of date is checked later
-    (:func:`expand_keys`).
-
-    Raises
-    ------
-    ScenarioError
-        Naming ``source``, the entry and what is allowed.
-    """
-    if given is None:
-        return ()
-    if isinstance(given, str):
-        pairs = []
-        for item in (part.strip() for part in given.split(",")):
-            if not item:
-                continue
-            key, sep, vote = item.partition("=")
-            if not sep:
-                raise ScenarioError(
-                    f"{source}: {item!r} is not KEY=VOTE; allowed: comma-separated "
-                    "KEY=VOTE, e.g. GTM=abstain,PAN=no"
-                )
-            pairs.append((key.strip(), vote.strip().lower()))
-    elif isinstance(given, Mapping):
-        pairs = [(str(k), str(v)) for k, v in given.items()]
-    else:
-        raise ScenarioError(f"{source}: {given!r}; allowed: KEY=VOTE pairs or a mapping")
-    known = _all_iso3()
-    out = []
-    for key, vote in pairs:
-        if not ((_ISO3_RE.match(key) and key in known) or unit_of(key) is not None):
-            raise ScenarioError(f"{source}: key {key!r}; allowed: {allowed_keys()}")
-        if vote not in VOTE_LEVELS:
-            raise ScenarioError(
-                f"{source}: {key}={vote!r}; allowed: one of {', '.join(VOTE_LEVELS)}"
-            )
-        out.append((key, vote))
-    return tuple(out)
-
-
-def _all_iso3() -> frozenset[str]:
-    from unvote.countries import membership
-
-    return frozenset(membership()["iso3"])
 
 
 def resolve_scenario_path(name_or_path: str | Path, scenarios_dir: Path | None = None) -> Path:

@@ -13,6 +13,11 @@ import pandas as pd
 from unvote.errors import DataError
 
 VOTE_LEVELS: tuple[str, ...] = ("yes", "abstain", "no", "absent")
+#: The votes other than yes (the model's outcomes against yes; where a lever sends what it
+#: takes from yes), in VOTE_LEVELS order.
+NON_YES: tuple[str, ...] = VOTE_LEVELS[1:]
+#: A model's or a forecast's probability columns, one per vote in VOTE_LEVELS order.
+PROBA_COLUMNS: tuple[str, ...] = tuple(f"p_{v}" for v in VOTE_LEVELS)
 VOTE_DTYPE = pd.CategoricalDtype(list(VOTE_LEVELS), ordered=False)
 TIDY_COLUMNS: tuple[str, ...] = ("resolution", "date", "session", "title", "iso3", "vote")
 

@@ -19,11 +19,10 @@ from unvote.figures.history import (
 )
 from unvote.figures.maps import MAP_REGIONS, YES_MAP_BOUNDS, plot_yes_map
 from unvote.figures.model import plot_calibration, plot_effects, plot_scores_by_year
-from unvote.figures.style import NOT_YES, STYLE, TEXT_COLORS, VOTE_COLORS
+from unvote.figures.style import STYLE, TEXT_COLORS, VOTE_COLORS
 
 __all__ = [
     "MAP_REGIONS",
-    "NOT_YES",
     "STYLE",
     "TEXT_COLORS",
     "VOTE_COLORS",

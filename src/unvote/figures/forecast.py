@@ -14,7 +14,6 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from unvote.figures.style import (
-    NOT_YES,
     STYLE,
     TEXT_COLORS,
     VOTE_COLORS,
@@ -24,11 +23,11 @@ from unvote.figures.style import (
     percent,
     right_column,
 )
+from unvote.tallies import TALLY_ROWS
+from unvote.votes import NON_YES
 
 
-def plot_tally_distribution(
-    tallies, *, last=None, levels=("yes", "no", "abstain", "absent"), axs=None
-):
+def plot_tally_distribution(tallies, *, last=None, levels=TALLY_ROWS, axs=None):
     """Forecast counts per outcome as interval bars, one row per scenario.
 
     Parameters
@@ -135,7 +134,7 @@ def plot_not_yes(
         fig, ax = figure_and_axes(ax, (8.0, 0.26 * len(top) + 1.3))
         y = np.arange(len(top))[::-1]
         left = np.zeros(len(top))
-        for level in NOT_YES:
+        for level in NON_YES:
             width = top[f"p_{level}"].to_numpy()
             label = "not voting (absent)" if level == "absent" else level
             ax.barh(y, width, left=left, color=VOTE_COLORS[level], label=label, height=0.72)

@@ -18,6 +18,7 @@ from unvote.figures.style import (
     new_figure,
     small_counts_scale,
 )
+from unvote.votes import VOTE_LEVELS
 
 
 def plot_history(table: pd.DataFrame, ax: Axes | None = None) -> Figure:
@@ -37,7 +38,7 @@ def plot_history(table: pd.DataFrame, ax: Axes | None = None) -> Figure:
     -------
     Figure
     """
-    levels = ("yes", "abstain", "no", "absent")
+    levels = VOTE_LEVELS
     years = table["year"].to_numpy()
     with mpl.rc_context(STYLE):
         if ax is None:
@@ -129,7 +130,7 @@ def plot_history_forecast(table: pd.DataFrame, tally: pd.DataFrame, *, year: int
         fig = top.get_figure()
         plot_history(table, ax=top)
         bottom = 0.0
-        for level in ("yes", "abstain", "no", "absent"):
+        for level in VOTE_LEVELS:
             mean = float(cast(float, tally.loc[level, "mean"]))
             top.bar(
                 year,
@@ -209,7 +210,7 @@ def plot_vote_record(votes: pd.DataFrame, iso3s, *, ax: Axes | None = None) -> F
     """
     from matplotlib.colors import ListedColormap
 
-    levels = ("yes", "abstain", "no", "absent")
+    levels = VOTE_LEVELS
     chosen = votes.loc[votes["iso3"].isin(list(iso3s))]
     codes = chosen["vote"].astype(str).map({v: i for i, v in enumerate(levels)})
     grid = (

@@ -14,6 +14,8 @@ import matplotlib as mpl
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from unvote.history import SOURCE_NOTE
+
 if TYPE_CHECKING:
     from matplotlib.typing import RcKeyType
 
@@ -46,13 +48,6 @@ STYLE: dict[RcKeyType, Any] = {
     "savefig.dpi": 150,
     "savefig.bbox": "tight",
 }
-SOURCE_NOTE = (
-    "Source: United Nations Digital Library / UN General Assembly voting records; "
-    "unofficial extracts, attribute to the United Nations."
-)
-
-
-NOT_YES: tuple[str, ...] = ("abstain", "no", "absent")
 #: The vote colours for text: absent's light grey is too pale for words.
 TEXT_COLORS: dict[str, str] = {**VOTE_COLORS, "absent": "#777777"}
 

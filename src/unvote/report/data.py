@@ -17,7 +17,7 @@ from unvote import paths
 from unvote.backtest import BACKTEST_FILES
 from unvote.errors import DataError
 from unvote.forecast import BASELINE_SCENARIO
-from unvote.simulate import TALLY_ROWS
+from unvote.tallies import TALLY_ROWS
 from unvote.terms import BLOC_LABELS
 
 
@@ -206,7 +206,7 @@ def score_table(scores: pd.DataFrame) -> pd.DataFrame:
     return overall[keep].astype(float).sort_values("log_loss")
 
 
-#: The files of one forecast, as :func:`unvote.forecast.write_forecast` writes them.
+#: The files of one forecast, as :func:`unvote.outputs.write_forecast` writes them.
 FORECAST_FILES: tuple[str, ...] = (
     "country_forecast.csv",
     "tally.csv",

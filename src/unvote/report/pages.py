@@ -29,7 +29,7 @@ from unvote.figures import (
 )
 from unvote.report.data import ReportData, group_shifts, last_result, score_table
 from unvote.report.words import page_words, summary_text
-from unvote.simulate import TALLY_ROWS
+from unvote.tallies import TALLY_ROWS
 from unvote.terms import coefficient_labels
 
 if TYPE_CHECKING:

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from unvote.errors import DataError
-from unvote.votes import TIDY_COLUMNS, VOTE_DTYPE, VOTE_LEVELS, validate_tidy
+from unvote.votes import TIDY_COLUMNS, VOTE_DTYPE, validate_tidy
 
 #: Levels whose totals the UN records with each vote (absent is derived, never checked).
 COUNTED = ("yes", "no", "abstain")
@@ -127,15 +127,11 @@ def session_of(symbol: str, date: pd.Timestamp) -> int:
 
 
 @cache
-def _members_on(day: pd.Timestamp) -> frozenset[str]:
+def _member_set(day: pd.Timestamp) -> frozenset[str]:
+    """:func:`unvote.countries.members_on` as a set, cached: many votes share a day."""
     from unvote.countries import members_on
 
     return frozenset(members_on(day))
-
-
-def members_on(day: pd.Timestamp) -> frozenset[str]:
-    """ISO3 codes of the UN members on ``day`` (cached: many votes share a day)."""
-    return _members_on(pd.Timestamp(day).normalize())
 
 
 _UNDATED: dict[str, str] = {}
@@ -234,7 +230,7 @@ def roll_call(
                     f"({votes[code]} and {vote}); expected one vote per member state"
                 )
             votes[code] = vote
-    members = members_on(date)
+    members = _member_set(pd.Timestamp(date).normalize())
     outsiders = sorted(set(votes) - members)
     if outsiders:
         raise DataError(
@@ -252,12 +248,6 @@ def roll_call(
             "vote": pd.Categorical([votes.get(c, "absent") for c in iso3], dtype=VOTE_DTYPE),
         }
     )
-
-
-def tally(frame: pd.DataFrame) -> dict[str, int]:
-    """Counts of each vote level in a tidy frame (one resolution)."""
-    counts = frame["vote"].value_counts()
-    return {level: int(counts.get(level, 0)) for level in VOTE_LEVELS}
 
 
 def drop_repeated_votes(
