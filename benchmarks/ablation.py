@@ -19,7 +19,7 @@ import pandas as pd
 
 from unvote import paths
 from unvote.backtest import run_backtest
-from unvote.features import load_features
+from unvote.feature_files import load_features
 from unvote.history import load_embargo_votes
 from unvote.model import DEFAULT_FEATURES, FEATURE_FAMILIES, WINDOW_FEATURES
 from unvote.votes import VOTE_LEVELS

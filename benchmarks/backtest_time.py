@@ -18,7 +18,7 @@ from pathlib import Path
 
 from unvote import paths
 from unvote.backtest import run_backtest
-from unvote.features import load_features
+from unvote.feature_files import load_features
 
 RUNS = 3
 

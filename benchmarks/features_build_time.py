@@ -37,7 +37,8 @@ BEFORE = "199f5d7"
 SNIPPET = """
 import sys, time
 import pandas as pd
-from unvote.features import build_features_table, format_features
+from unvote.features import build_features_table
+from unvote.feature_files import format_features
 from unvote.history import load_all_votes, load_embargo_votes
 
 votes_path, sponsors_path, embargo_path, out = sys.argv[1:5]

@@ -27,7 +27,8 @@ import pandas as pd
 
 from unvote import paths
 from unvote.backtest import departure_ranking
-from unvote.features import build_features, load_features
+from unvote.feature_files import load_features
+from unvote.features import build_features
 from unvote.history import load_all_votes, load_embargo_votes
 from unvote.model import (
     DEFAULT_FEATURES,

@@ -213,7 +213,7 @@ def test_default_penalty_is_the_nested_choice_for_2025():
     """The forecast's default alpha is what the rolling choice picks from the years before 2025."""
     from unvote import paths
     from unvote.backtest import select_alpha
-    from unvote.features import load_features
+    from unvote.feature_files import load_features
     from unvote.history import load_embargo_votes
     from unvote.model import DEFAULT_ALPHA, training_table
 

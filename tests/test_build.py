@@ -322,7 +322,7 @@ def test_a_newer_digital_library_file_leaves_the_history_and_the_2025_features_a
     a later ``until`` the vote enters both the roll calls and the embargo history, and gets
     its features as of the day before it, like every other year.
     """
-    from unvote.features import cached_features_table, write_features
+    from unvote.feature_files import cached_features_table, write_features
     from unvote.precedents import precedents
 
     title = EMBARGO.split(" : ")[0]

@@ -9,15 +9,13 @@ import pandas as pd
 import pytest
 
 from unvote import paths
+from unvote.feature_files import format_features, load_features, write_features
 from unvote.features import (
     agreement,
     build_features,
     build_features_table,
     embargo_record,
-    format_features,
-    load_features,
     ukraine_stance,
-    write_features,
 )
 from unvote.idealpoints import vote_matrix
 from unvote.precedents import precedents
@@ -237,7 +235,7 @@ def test_table_round_trips_through_csv(votes, embargo, tmp_path, monkeypatch):
 @pytest.mark.slow
 def test_committed_features_are_what_the_build_gives(raw_build, tmp_path):
     """Rebuild the roll-call table and the features from the raw files: byte for byte."""
-    from unvote.features import cached_features_table
+    from unvote.feature_files import cached_features_table
 
     # raw_build: build_all from the raw files, shared with other tests (conftest.py)
     table = cached_features_table(
@@ -259,11 +257,14 @@ def _write_inputs(folder, votes, embargo):
 
 
 def test_cache_is_used_and_rebuilt_when_the_data_change(votes, embargo, tmp_path, monkeypatch):
+    import unvote.feature_files as feature_files
     import unvote.features as features
 
     _write_inputs(tmp_path, votes, embargo)
     args = [tmp_path / f for f in ("votes.parquet", "embargo_votes.csv", "countries.csv")]
-    first = features.cached_features_table(*args, cache_dir=tmp_path, precedents=NO_PRECEDENTS)
+    first = feature_files.cached_features_table(
+        *args, cache_dir=tmp_path, precedents=NO_PRECEDENTS
+    )
     [cache] = tmp_path.glob("features-*.parquet")
 
     def fail(*_, **__):
@@ -271,13 +272,17 @@ def test_cache_is_used_and_rebuilt_when_the_data_change(votes, embargo, tmp_path
 
     with monkeypatch.context() as patch:
         patch.setattr(features, "build_features_table", fail)
-        again = features.cached_features_table(*args, cache_dir=tmp_path, precedents=NO_PRECEDENTS)
+        again = feature_files.cached_features_table(
+            *args, cache_dir=tmp_path, precedents=NO_PRECEDENTS
+        )
     pd.testing.assert_frame_equal(first, again)
 
     changed = embargo.copy()
     changed.loc[changed.index[-1], "vote"] = "abstain"  # USA, 2023
     _write_inputs(tmp_path, votes, changed)
-    rebuilt = features.cached_features_table(*args, cache_dir=tmp_path, precedents=NO_PRECEDENTS)
+    rebuilt = feature_files.cached_features_table(
+        *args, cache_dir=tmp_path, precedents=NO_PRECEDENTS
+    )
     [new_cache] = tmp_path.glob("features-*.parquet")
     assert new_cache != cache
     assert len(rebuilt) == len(first)

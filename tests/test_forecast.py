@@ -313,7 +313,7 @@ def test_without_the_roll_calls_the_message_names_the_nearest_dates(tmp_path, ca
 
 def test_a_date_features_csv_lacks_gets_the_features_it_would_hold():
     # computed from the committed roll calls and sponsors, as features.csv is
-    from unvote.features import load_features
+    from unvote.feature_files import load_features
     from unvote.history import load_embargo_votes
 
     features, day = load_features(paths.FEATURES_CSV), pd.Timestamp("2019-11-06")

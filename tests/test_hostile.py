@@ -265,12 +265,13 @@ def test_ctrl_c_is_one_line_and_exit_130(capsys, monkeypatch):
 
 
 def test_a_corrupt_feature_cache_is_rebuilt_with_one_warning(tmp_path, capsys, monkeypatch):
+    import unvote.feature_files as feature_files
     import unvote.features as features
 
     votes = tmp_path / "votes.parquet"
     votes.write_bytes(b"votes")  # only hashed: the build below is replaced
     # the sponsors table beside votes.parquet is part of the key (absent here)
-    key = features.data_key(
+    key = feature_files.data_key(
         votes, tmp_path / "e.csv", tmp_path / "c.csv", tmp_path / "sponsors.parquet"
     )
     cache = tmp_path / f"features-{key}.parquet"
@@ -282,7 +283,7 @@ def test_a_corrupt_feature_cache_is_rebuilt_with_one_warning(tmp_path, capsys, m
     monkeypatch.setattr("unvote.history.load_all_votes", lambda _: None)
     monkeypatch.setattr("unvote.history.load_embargo_votes", lambda _: None)
     monkeypatch.setattr(features, "build_features_table", lambda *_, **__: table)
-    got = features.cached_features_table(
+    got = feature_files.cached_features_table(
         votes, tmp_path / "e.csv", tmp_path / "c.csv", cache_dir=tmp_path
     )
     pd.testing.assert_frame_equal(got, table)

@@ -345,7 +345,7 @@ def test_laplace_covariance_is_the_inverse_numerical_hessian(penalised):
 def test_penalised_fit_on_the_committed_data_matches_an_independent_minimiser():
     """The forecast's own fit (1993-2024, DEFAULT_ALPHA): Newton's mode equals L-BFGS's."""
     from unvote import paths
-    from unvote.features import load_features
+    from unvote.feature_files import load_features
     from unvote.history import load_embargo_votes
 
     table = training_table(

@@ -49,7 +49,7 @@ def _cmd_history(args: argparse.Namespace) -> int:
 
 # --- unvote features build ---------------------------------------------------------------
 def _cmd_features_build(args: argparse.Namespace) -> int:
-    from unvote.features import cached_features_table, write_features
+    from unvote.feature_files import cached_features_table, write_features
 
     if Path(args.out).suffix != ".csv":
         raise UnvoteError(

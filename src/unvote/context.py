@@ -167,7 +167,8 @@ def features_as_of(
             f"before each embargo vote), the nearest {' and '.join(nearest)}; `make data` "
             "rebuilds the roll-call table from the raw UN files"
         )
-    from unvote.features import build_features, format_features
+    from unvote.feature_files import format_features
+    from unvote.features import build_features
     from unvote.history import load_all_votes
 
     sponsors_path = votes_path.with_name(paths.SPONSORS_PARQUET.name)
@@ -201,7 +202,7 @@ def prepare(
     -------
     Context
     """
-    from unvote.features import load_features
+    from unvote.feature_files import load_features
     from unvote.history import load_embargo_votes
     from unvote.model import VoteChoiceModel, training_rows, training_table
 

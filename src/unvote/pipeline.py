@@ -255,7 +255,7 @@ def backtest_files(
         (default ``reports/backtest``), swapped in as one folder.
     """
     from unvote.backtest import calibration_table, run_backtest, write_backtest
-    from unvote.features import load_features
+    from unvote.feature_files import load_features
     from unvote.figures import plot_calibration
     from unvote.history import load_embargo_votes
     from unvote.report.write import save_figure

@@ -251,7 +251,7 @@ def plot_features_over_time(
     Parameters
     ----------
     features : DataFrame
-        :func:`unvote.features.load_features` (as_of, iso3 and the feature columns).
+        :func:`unvote.feature_files.load_features` (as_of, iso3 and the feature columns).
     iso3s : sequence of str
     columns : sequence of str
         Feature columns to draw (shares in [0, 1] or the ideal point).

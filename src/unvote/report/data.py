@@ -239,7 +239,7 @@ def load_report_data(
     DataError
         If a forecast file is missing.
     """
-    from unvote.features import load_features
+    from unvote.feature_files import load_features
     from unvote.history import history_table, load_embargo_votes
 
     forecast_dir = Path(forecast_dir)
