@@ -13,9 +13,13 @@ from unvote import paths
 NOTEBOOKS = sorted((paths.ROOT / "notebooks").glob("*.ipynb"))
 
 
-def test_the_two_notebooks_exist():
+def test_the_three_notebooks_exist():
     names = [p.name for p in NOTEBOOKS]
-    assert names == ["01-scenario-explorer.ipynb", "02-history.ipynb"]
+    assert names == [
+        "01-scenario-explorer.ipynb",
+        "02-history.ipynb",
+        "03-voting-day.ipynb",
+    ]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
@@ -50,3 +54,20 @@ def test_the_explorer_calls_overrides_the_users_own_assumptions():
     text = "\n".join(cell.source for cell in nb.cells)
     assert "*your* assumptions, not forecasts" in text
     assert '"overrides": {"TUV": "abstain", "SMR": {"yes": 0.5, "abstain": 0.5}}' in text
+
+
+def test_the_explorer_has_sliders_and_one_call_that_runs_without_a_human():
+    nb = nbformat.read(paths.ROOT / "notebooks" / "01-scenario-explorer.ipynb", as_version=4)
+    code = "\n".join(cell.source for cell in nb.cells if cell.cell_type == "code")
+    assert "widgets.interactive_output(show_ranges, controls)" in code
+    assert "FloatRangeSlider" in code
+    # a cell of its own calls the same function with set values: headless, it draws
+    assert any(cell.source.startswith("show_ranges(") for cell in nb.cells)
+
+
+def test_voting_day_says_its_announcements_are_placeholders():
+    # like the explorer's overrides: the announced votes are syntax, not news or forecasts
+    nb = nbformat.read(paths.ROOT / "notebooks" / "03-voting-day.ipynb", as_version=4)
+    text = "\n".join(cell.source for cell in nb.cells)
+    assert "**The announcements below are placeholders**" in text
+    assert "not reports, and not forecasts, of how these states will vote" in text

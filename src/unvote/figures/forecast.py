@@ -48,7 +48,9 @@ def plot_tally_distribution(tallies, *, last=None, levels=TALLY_ROWS, axs=None):
 
     with mpl.rc_context(STYLE):
         if axs is None:
-            fig, axs = new_figure(len(levels), 1, figsize=(8.0, 1.7 * len(levels) + 0.6))
+            # each row's two lines of numbers need about 0.4 in: more rows, taller panels
+            panel = max(1.7, 0.42 * len(tallies) + 0.3)
+            fig, axs = new_figure(len(levels), 1, figsize=(8.0, panel * len(levels) + 0.6))
         fig = axs[0].get_figure()
         labels = list(tallies)
         ypos = np.arange(len(labels))[::-1]
