@@ -393,13 +393,3 @@ def run_forecast(
         if prior is None
         else pd.Series(prior.probs[:, 0], index=context.features.index, name="p_yes"),
     )
-
-
-def __getattr__(name: str):
-    # notebooks/01-scenario-explorer.ipynb imports format_forecast from here; until it
-    # imports it from unvote.outputs, this one name is looked up there on first use
-    if name == "format_forecast":
-        from unvote.outputs import format_forecast
-
-        return format_forecast
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
