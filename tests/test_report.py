@@ -415,3 +415,24 @@ def test_a_scenario_without_levers_is_not_described_as_a_campaign():
     assert "campaign moves" not in title and "no campaign" in lede
     assert "campaign" not in summary_text(data)["reading"]
     assert "campaign moves" in summary_text(_data())["reading"]
+
+
+def test_a_back_dated_forecast_says_its_scores_in_words():
+    from unvote.report.words import score_words
+
+    scores = {
+        "n": 5,
+        "log_loss": 0.25,
+        "brier": 0.1,
+        "left_yes": 2,
+        "left_yes_states": ["BRA", "COL"],
+        "absent_after_yes": 1,
+        "absent_after_yes_states": ["UKR"],
+        "top": 25,
+        "left_yes_in_top": 1,
+    }
+    words = score_words(scores)
+    assert "log loss of 0.250 per state" in words and "Brier score of 0.100" in words
+    assert "2 states that voted yes the time before did not (BRA, COL)" in words
+    assert "1 of them were among the 25" in words
+    assert "not counted as leaving: UKR" in words and "{" not in words and "[" not in words

@@ -272,10 +272,40 @@ def judgement_words(data: ReportData) -> str:
 
 
 #: forecast.json's ``scores`` of a back-dated forecast, in words.
-SCORE_WORDS: dict[str, str] = {
-    "log_loss": "log loss per state (lower is better)",
-    "brier": "Brier score per state",
-}
+def _states(codes) -> str:
+    return ", ".join(str(c) for c in codes) if codes else "none"
+
+
+def score_words(scores: Mapping) -> str:
+    """A back-dated forecast's scores (forecast.json's ``scores``) as sentences.
+
+    The keys are those of :func:`unvote.scoring.actual_and_scores`; a missing one is skipped.
+    """
+    parts = []
+    if scores.get("log_loss") is not None:
+        parts.append(
+            f"Over the {scores.get('n', 'member')} states the forecast scores a log loss of "
+            f"{scores['log_loss']:.3f} per state and a Brier score of "
+            f"{scores.get('brier', float('nan')):.3f} (lower is better)."
+        )
+    if "left_yes" in scores:
+        left = int(scores["left_yes"])
+        line = (
+            f"{left} state{'s' * (left != 1)} that voted yes the time before did not "
+            f"({_states(scores.get('left_yes_states'))})"
+        )
+        if left and "left_yes_in_top" in scores:
+            line += (
+                f"; {scores['left_yes_in_top']} of them were among the {scores.get('top', 25)} "
+                "the forecast found most likely not to vote yes"
+            )
+        parts.append(line + ".")
+    if scores.get("absent_after_yes"):
+        parts.append(
+            f"Absent after voting yes, not counted as leaving: "
+            f"{_states(scores.get('absent_after_yes_states'))}."
+        )
+    return " ".join(parts)
 
 
 def actual_words(data: ReportData) -> str:
@@ -296,12 +326,7 @@ def actual_words(data: ReportData) -> str:
     )
     scores = data.forecast.get("scores")
     if isinstance(scores, Mapping) and scores:
-        shown = "; ".join(
-            f"{SCORE_WORDS.get(str(key), str(key).replace('_', ' '))}: "
-            + (f"{value:.3f}" if isinstance(value, float) else str(value))
-            for key, value in scores.items()
-        )
-        words += f" Scores: {shown}."
+        words += " " + score_words(scores)
     return words
 
 
