@@ -42,7 +42,10 @@ data: $(BIN)/.installed  ## rebuild data/processed from the raw UN files in $(RA
 features: $(BIN)/.installed  ## rebuild data/processed/features.csv (needs `make data` first)
 	$(BIN)/unvote features build
 
-backcheck: $(BIN)/.installed  ## lint, format check and type check
+backtest: $(BIN)/.installed  ## predict each embargo vote 2000-2024 from earlier years; score it
+	$(BIN)/unvote backtest
+
+check: $(BIN)/.installed  ## lint, format check and type check
 	$(BIN)/ruff check src tests benchmarks tools
 	$(BIN)/ruff format --check src tests benchmarks tools
 	$(BIN)/mypy
