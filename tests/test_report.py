@@ -267,13 +267,25 @@ def test_missing_forecast_files_name_the_file(tmp_path):
 
 def test_a_back_dated_forecast_shows_the_real_vote_beside_it():
     actual = {"yes": 184, "no": 3, "abstain": 4, "absent": 2}
-    scores = {"log_loss": 0.0712, "departures_in_top_25": "3 of 4"}
+    scores = {
+        "n": 193,
+        "log_loss": 0.0712,
+        "brier": 0.0301,
+        "left_yes": 4,
+        "left_yes_states": ["ARG", "HUN", "PRY", "UKR"],
+        "top": 25,
+        "left_yes_in_top": 3,
+    }
     data = _data(forecast={**FORECAST, "actual": actual, "scores": scores})
     text = summary_text(data)["actual"]
     assert text.startswith("The 2025 vote has happened: 184 yes, 3 no, 4 abstain, 2 absent")
     assert "(175 to 185) held it" in text
-    assert "log loss per state (lower is better): 0.071" in text
-    assert "departures in top 25: 3 of 4" in text
+    assert "scores a log loss of 0.071 per state and a Brier score of 0.030" in text
+    assert "3 of them were among the 25" in text
+    without_brier = {k: v for k, v in scores.items() if k != "brier"}
+    data = _data(forecast={**FORECAST, "actual": actual, "scores": without_brier})
+    text = summary_text(data)["actual"]
+    assert "0.071 per state (lower is better)" in text and "nan" not in text
     page = _figure_text(build_pages(data)[0])
     assert "2025 the real vote" in page and "The real vote" in page
 

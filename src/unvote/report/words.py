@@ -283,10 +283,12 @@ def score_words(scores: Mapping) -> str:
     """
     parts = []
     if scores.get("log_loss") is not None:
+        brier = scores.get("brier")
         parts.append(
             f"Over the {scores.get('n', 'member')} states the forecast scores a log loss of "
-            f"{scores['log_loss']:.3f} per state and a Brier score of "
-            f"{scores.get('brier', float('nan')):.3f} (lower is better)."
+            f"{scores['log_loss']:.3f} per state"
+            + (f" and a Brier score of {brier:.3f}" if brier is not None else "")
+            + " (lower is better)."
         )
     if "left_yes" in scores:
         left = int(scores["left_yes"])
