@@ -234,7 +234,12 @@ def test_table_round_trips_through_csv(votes, embargo, tmp_path, monkeypatch):
 @pytest.mark.raw
 @pytest.mark.slow
 def test_committed_features_are_what_the_build_gives(raw_build, tmp_path):
-    """Rebuild the roll-call table and the features from the raw files: byte for byte."""
+    """Rebuild the roll-call table and the features from the raw files: the committed table.
+
+    Byte for byte except the estimated ideal points: their optimiser's last digits follow the
+    installed numpy/scipy and BLAS, so a fresh install may round a few of them the other way
+    at the fourth decimal. Everything counted from votes must match exactly.
+    """
     from unvote.feature_files import cached_features_table
 
     # raw_build: build_all from the raw files, shared with other tests (conftest.py)
@@ -245,7 +250,14 @@ def test_committed_features_are_what_the_build_gives(raw_build, tmp_path):
         cache_dir=tmp_path,
     )
     out = write_features(table, tmp_path / "features.csv")
-    assert filecmp.cmp(out, paths.FEATURES_CSV, shallow=False)
+    rebuilt, committed = pd.read_csv(out), pd.read_csv(paths.FEATURES_CSV)
+    estimated = ["ideal_point"]
+    pd.testing.assert_frame_equal(
+        rebuilt.drop(columns=estimated), committed.drop(columns=estimated)
+    )
+    pd.testing.assert_frame_equal(
+        rebuilt[estimated], committed[estimated], check_exact=False, atol=1e-3, rtol=0
+    )
     assert np.isfinite(table.loc[table["year"] == 2025, "agree_us"]).mean() > 0.95
 
 
