@@ -24,8 +24,8 @@ from scipy.optimize import minimize
 from scipy.special import expit, log_expit
 from threadpoolctl import threadpool_limits
 
-#: Vote codes of the roll-call matrix: support for the resolution.
-VOTE_CODES = {"yes": 1.0, "abstain": 0.5, "no": 0.0}
+#: Each vote scored as support for the resolution, the entries of the roll-call matrix.
+VOTE_SCORES = {"yes": 1.0, "abstain": 0.5, "no": 0.0}
 ITEM_PRIOR_SD = 5.0
 #: Countries with fewer recorded votes in the matrix get no ideal point (NaN).
 MIN_VOTES = 5
@@ -47,11 +47,11 @@ def vote_matrix(votes: pd.DataFrame) -> pd.DataFrame:
     vote = votes["vote"]
     if isinstance(vote.dtype, pd.CategoricalDtype):
         # code the few levels, not the rows: this runs for every as-of date of the build
-        levels = np.array([VOTE_CODES.get(str(c), np.nan) for c in vote.cat.categories])
+        levels = np.array([VOTE_SCORES.get(str(c), np.nan) for c in vote.cat.categories])
         at = vote.cat.codes.to_numpy()
         code = np.where(at >= 0, levels[at] if len(levels) else np.nan, np.nan)
     else:
-        code = vote.astype(str).map(VOTE_CODES).to_numpy(dtype=float)
+        code = vote.astype(str).map(VOTE_SCORES).to_numpy(dtype=float)
     # numpy, not pivot_table (several times slower): rows and columns sorted, every
     # country and roll call that has a row kept, the first recorded vote of a pair taken.
     row, iso3 = pd.factorize(votes["iso3"], sort=True)

@@ -155,7 +155,7 @@ def labelled(frame: pd.DataFrame, scenario: str, as_of=None) -> pd.DataFrame:
 
 
 #: What the codes of draws.parquet mean; also in the file's metadata.
-VOTE_CODES: dict[int, str] = dict(enumerate(VOTE_LEVELS))
+DRAW_CODES: dict[int, str] = dict(enumerate(VOTE_LEVELS))
 
 
 def draws_table(result: ForecastResult) -> pd.DataFrame:
@@ -184,7 +184,7 @@ def write_draws(result: ForecastResult, path: Path) -> None:
     codes, the scenario, as-of date, seed and condition."""
     table = draws_table(result)
     table.attrs["unvote"] = {
-        "codes": {str(k): v for k, v in VOTE_CODES.items()},
+        "codes": {str(k): v for k, v in DRAW_CODES.items()},
         "scenario": result.scenario.name,
         "as_of": result.as_of.date().isoformat(),
         "target_year": result.target_year,

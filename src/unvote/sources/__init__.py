@@ -29,7 +29,7 @@ from unvote.votes import TIDY_COLUMNS, VOTE_DTYPE, validate_tidy
 COUNTED = ("yes", "no", "abstain")
 #: The one-letter vote codes of the UN Digital Library's files (the scrape and the bulk CSV):
 #: ``X`` is a member that did not vote.
-VOTE_CODES: dict[str, str] = {"Y": "yes", "N": "no", "A": "abstain", "X": "absent"}
+VOTE_LETTERS: dict[str, str] = {"Y": "yes", "N": "no", "A": "abstain", "X": "absent"}
 
 _MONTHS = {
     m: i

@@ -19,7 +19,7 @@ import pandas as pd
 from unvote.errors import DataError
 from unvote.sources import (
     COUNTED,
-    VOTE_CODES,
+    VOTE_LETTERS,
     check_counts,
     clean_title,
     code_votes,
@@ -113,7 +113,7 @@ def tidy_ga_scrape(raw: pd.DataFrame, *, source: str) -> pd.DataFrame:
     codes = cells[row, col]
     votes = code_votes(
         codes,
-        VOTE_CODES,
+        VOTE_LETTERS,
         source=source,
         where=lambda i: f"{where(row[i])}, column {countries[col[i]]!r}",
     )

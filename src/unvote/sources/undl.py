@@ -21,7 +21,7 @@ from unvote.countries import code_to_iso3
 from unvote.errors import DataError
 from unvote.sources import (
     COUNTED,
-    VOTE_CODES,
+    VOTE_LETTERS,
     check_counts,
     clean_title,
     code_votes,
@@ -98,7 +98,7 @@ def tidy_undl(raw: pd.DataFrame, *, source: str, complete: bool = True) -> pd.Da
         for i, code in firsts.items()
     }
     codes = rows["ms_code"].map(lookup).astype("str")
-    votes = code_votes(rows["ms_vote"].to_numpy(), VOTE_CODES, source=source, where=place)
+    votes = code_votes(rows["ms_vote"].to_numpy(), VOTE_LETTERS, source=source, where=place)
     firsts = rows.drop_duplicates("date")["date"]
     dates = {
         text: parse_date(text, source=f"{source}: {place(cast(int, i))}, column 'date'")
