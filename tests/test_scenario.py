@@ -288,6 +288,8 @@ def test_an_iso3_code_beats_a_name_and_names_that_disagree_are_refused():
         ("GTM", "'GTM' is not KEY=VOTE"),
         ("XXX=no", "key 'XXX'; allowed: ISO3 codes"),
         ("GTM=maybe", "GTM='maybe'; allowed: one of yes, abstain, no, absent"),
+        ("GTM=abstain,GTM=no", "GTM is given twice (abstain, then no); allowed: each key once"),
+        ("EU=abstain,eu=no", "eu is given twice (abstain, then no)"),
     ],
 )
 def test_parse_given_refuses_bad_entries(text, match):

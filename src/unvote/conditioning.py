@@ -195,7 +195,14 @@ def parse_given(given, *, source: str = "--given") -> tuple[tuple[str, str], ...
         raise ScenarioError(f"{source}: {given!r}; allowed: KEY=VOTE pairs or a mapping")
     known = all_iso3()
     out = []
+    first_vote: dict[str, str] = {}
     for key, vote in pairs:
+        # names are case-insensitive, so "EU" and "eu" are one key given twice
+        if first_vote.setdefault(key.casefold(), vote) != vote:
+            raise ScenarioError(
+                f"{source}: {key} is given twice ({first_vote[key.casefold()]}, then {vote}); "
+                "allowed: each key once"
+            )
         if not ((ISO3_RE.match(key) and key in known) or unit_of(key) is not None):
             raise ScenarioError(f"{source}: key {key!r}; allowed: {allowed_keys()}")
         if vote not in VOTE_LEVELS:
