@@ -514,6 +514,7 @@ def test_members_equal_the_uns_totals_on_every_ga_vote(scrape_ga):
 
 
 @pytest.mark.raw
+@pytest.mark.slow  # 260 columns, 800,000 cells: a raw-file check like the rebuilds
 def test_every_scrape_column_maps_and_votes_only_while_a_member(scrape_ga):
     names = [c for c in scrape_ga.columns[11:-2] if (scrape_ga[c] != "").any()]
     assert len(names) >= 255

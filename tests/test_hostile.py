@@ -7,12 +7,10 @@ the field and the value, and no output folder.
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import subprocess
 import sys
-from types import SimpleNamespace
 
 import pandas as pd
 import pytest
@@ -337,29 +335,3 @@ def test_a_folder_is_replaced_whole_keeping_other_commands_files(tmp_path):
     assert (out / "tally.csv").read_text() == "run 2\n"
     assert (out / "report.pdf").read_text() == "report of run 1\n"
     assert live.exists()
-
-
-# --- report.pdf ----------------------------------------------------------------------------
-def test_report_pages_give_the_same_pdf_bytes_every_time():
-    """The constrained layout's solver jitters in the last bits; the pages are frozen."""
-    from matplotlib.backends.backend_pdf import PdfPages
-
-    from unvote.report.pages import _page
-    from unvote.report.write import freeze_layout
-
-    data = SimpleNamespace(forecast={"version": "0", "as_of": "2025-10-01"}, scenario_name="s")
-
-    def pdf() -> bytes:
-        buf = io.BytesIO()
-        with PdfPages(buf, metadata={"CreationDate": None}) as pages:
-            for number in range(2, 5):
-                fig, body = _page("Title", "A lede. " * 40, "Notes. " * 50, number, data)
-                for ax in body.subplots(1, 2):
-                    ax.plot([0, 1], [0, 1])
-                    ax.set(title="a title", xlabel="an x label", ylabel="y")
-                freeze_layout(fig)
-                pages.savefig(fig)
-        return buf.getvalue()
-
-    first = pdf()
-    assert all(pdf() == first for _ in range(5))

@@ -359,20 +359,22 @@ _DRAWERS = {
 
 def build_pages(data: ReportData) -> list:
     """The report's pages as A4 matplotlib Figures, in :data:`PAGES` order."""
-
-    with mpl.rc_context(STYLE):
-        return _build_pages(data)
-
-
-def _build_pages(data: ReportData) -> list:
-    pages = [_summary_page(data)]
     words = page_words(data)
-    for number, name in enumerate(PAGES[1:], start=2):
-        title, lede, notes = words[name]
-        fig, body = _page(title, lede, notes, number, data)
-        if _has(data, name):
-            _DRAWERS[name](data, body)
-        else:
-            body.text(0.5, 0.5, f"no {name} outputs found", ha="center", fontsize=12)
-        pages.append(fig)
-    return pages
+    with mpl.rc_context(STYLE):
+        return [_summary_page(data)] + [_figure_page(data, name, words) for name in PAGES[1:]]
+
+
+def build_page(data: ReportData, name: str):
+    """One page of the report (a name of :data:`PAGES` after the summary), as in the PDF."""
+    with mpl.rc_context(STYLE):
+        return _figure_page(data, name, page_words(data))
+
+
+def _figure_page(data: ReportData, name: str, words: dict):
+    title, lede, notes = words[name]
+    fig, body = _page(title, lede, notes, PAGES.index(name) + 1, data)
+    if _has(data, name):
+        _DRAWERS[name](data, body)
+    else:
+        body.text(0.5, 0.5, f"no {name} outputs found", ha="center", fontsize=12)
+    return fig
