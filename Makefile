@@ -51,8 +51,9 @@ check: $(BIN)/.installed  ## lint, format check and type check
 	$(BIN)/mypy
 
 # The tests marked slow (the raw rebuilds, the full report, the notebooks) are most of the
-# suite's time: `make test` leaves them out to stay under a minute; CI runs `make test-all`.
-test: check  ## check, then the tests not marked slow (under a minute)
+# suite's time: `make test` leaves them out (a quick loop while working, benchmarks/suite_time.py);
+# CI runs `make test-all`.
+test: check  ## check, then the tests not marked slow (the quick loop)
 	$(BIN)/python -m pytest -m "not slow"
 
 test-all: check  ## check, then every test, slow ones included (what CI runs)
