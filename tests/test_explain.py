@@ -37,6 +37,21 @@ def test_share_votes_per_simulation_and_with_no_weight():
     assert share_votes(strength, p_yes, np.zeros(3)).sum() == 0.0
 
 
+def test_share_votes_gives_all_it_can_when_the_weighted_states_hold_too_little():
+    p_yes = np.array([0.9, 0.9, 0.5])
+    shared = share_votes(np.array([5.0, 5.0, 0.0]), p_yes, np.array([0.0, 0.0, 1.0]))
+    assert np.isfinite(shared).all() and shared[:2].sum() == 0.0
+    assert float(p_yes[2] * -np.expm1(-shared[2])) == pytest.approx(0.5, abs=1e-6)
+
+
+def test_share_votes_places_the_votes_in_every_simulation_of_a_batch():
+    rng = np.random.default_rng(7)
+    p_yes, strength = rng.uniform(0.5, 1.0, (200, 50)), rng.uniform(0.0, 0.3, (200, 50))
+    shared = share_votes(strength, p_yes, rng.uniform(0.0, 1.0, 50))
+    votes = lambda s: (p_yes * -np.expm1(-s)).sum(axis=-1)  # noqa: E731
+    np.testing.assert_allclose(votes(shared), votes(strength), rtol=1e-9)
+
+
 def test_a_shared_lever_needs_the_odds():
     lever = Lever("u", "feature", 0.1, 0.1, (1.0, 0.0, 0.0), "agree_us", share_by="agree_rus")
     features = pd.DataFrame({"agree_us": [0.5, 1.0], "agree_rus": [1.0, 0.0]})

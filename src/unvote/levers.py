@@ -111,8 +111,11 @@ def lever_feature(features: pd.DataFrame, name: str) -> np.ndarray:
     return features[name].astype(float).fillna(0.0).clip(0.0, 1.0).to_numpy()
 
 
-#: Newton steps of :func:`share_votes`: from the linear start they climb monotonically.
+#: Most Newton steps of :func:`share_votes`: from the linear start they climb monotonically
+#: and, the function being smooth and concave, settle to rounding error in about four.
 _SHARE_STEPS = 30
+#: Votes left unplaced at which :func:`share_votes` stops: far below anything printed.
+_SHARE_TOLERANCE = 1e-9
 
 
 def share_votes(strength: np.ndarray, p_yes: np.ndarray, weights: np.ndarray) -> np.ndarray:
@@ -145,7 +148,10 @@ def share_votes(strength: np.ndarray, p_yes: np.ndarray, weights: np.ndarray) ->
             decay = np.exp(-lam * weights)
             gap = votes - (p_yes * (1.0 - decay)).sum(axis=-1, keepdims=True)
             grad = (p_yes * weights * decay).sum(axis=-1, keepdims=True)
-            lam = np.where(grad > 1e-12, lam + np.maximum(gap, 0.0) / grad, lam)
+            moving = (grad > 1e-12) & (gap > _SHARE_TOLERANCE)
+            if not moving.any():  # placed, or saturated: more steps change nothing printed
+                break
+            lam = np.where(moving, lam + gap / grad, lam)
     return np.where(slope > 0, lam, 0.0) * weights
 
 
