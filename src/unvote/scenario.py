@@ -279,7 +279,10 @@ def _lever(source: str, name: str, raw: Any) -> Lever:
     _check_keys(source, f"{key}.", table, _LEVER_KEYS)
     for required in ("anchor", "range", "split"):
         if required not in table:
-            raise ScenarioError(f"{source}: lever {key!r} lacks key {required!r}")
+            raise ScenarioError(
+                f"{source}: lever {key!r} lacks key {required!r}; allowed: a lever with "
+                "anchor, range and split (see scenarios/us_lobbying_2025.toml)"
+            )
     anchor = _string(source, f"{key}.anchor", table["anchor"])
     if anchor not in ANCHORS:
         raise _fail(source, f"{key}.anchor", anchor, " or ".join(ANCHORS))
@@ -393,7 +396,10 @@ def _together(source: str, name: str, raw: Any) -> Together:
     _check_keys(source, f"{key}.", table, _TOGETHER_KEYS)
     for required in ("vote", "probability"):
         if required not in table:
-            raise ScenarioError(f"{source}: table {key!r} lacks key {required!r}")
+            raise ScenarioError(
+                f"{source}: table {key!r} lacks key {required!r}; allowed: a table with "
+                'vote (e.g. "abstain") and probability (a number in [0, 1])'
+            )
     vote = _vote(source, f"{key}.vote", table["vote"])
     probability = _number(source, f"{key}.probability", table["probability"])
     if not 0.0 <= probability <= 1.0:
