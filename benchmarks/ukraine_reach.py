@@ -16,20 +16,10 @@ import sys
 import pandas as pd
 
 from unvote import paths
+from unvote.features import UKRAINE_REACH_COLUMNS as COLUMNS
 from unvote.ukraine import ukraine_reach, ukraine_roll_calls
 
 AS_OF = pd.Timestamp("2025-10-01")
-COLUMNS = [
-    "ukraine_commitment",
-    "n_ukraine_rollcalls",
-    "ukraine_sponsorship",
-    "n_sponsor_records",
-    "former_soviet_bloc",
-    "borders_russia",
-    "km_to_russia",
-    "russia_proximity",
-    "ukraine_reach",
-]
 
 
 def main() -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from tidy_votes import tidy_votes
 
 from unvote import paths
 from unvote.administration import (
@@ -18,7 +19,6 @@ from unvote.administration import (
 )
 from unvote.errors import DataError
 from unvote.idealpoints import vote_matrix
-from unvote.votes import VOTE_DTYPE
 
 MEMBERS = ["AAA", "BBB", "CCC", "DDD", "USA"]
 AS_OF = pd.Timestamp("2021-06-01")  # the span starts on 2021-01-20; 365 days back: 2020-06-01
@@ -42,15 +42,7 @@ COLUMNS = [
 
 
 def _tidy(rows) -> pd.DataFrame:
-    records = []
-    for resolution, date, positions in rows:
-        for iso3, vote in zip(MEMBERS, positions.split(), strict=True):
-            records.append((resolution, pd.Timestamp(date), 75, "t", iso3, vote))
-    frame = pd.DataFrame(
-        records, columns=["resolution", "date", "session", "title", "iso3", "vote"]
-    )
-    frame["vote"] = frame["vote"].astype(VOTE_DTYPE)
-    return frame
+    return tidy_votes(rows, MEMBERS, session=75)
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ import filecmp
 import numpy as np
 import pandas as pd
 import pytest
+from tidy_votes import tidy_votes
 
 from unvote import paths
 from unvote.feature_files import format_features, load_features, write_features
@@ -19,7 +20,6 @@ from unvote.features import (
 )
 from unvote.idealpoints import vote_matrix
 from unvote.precedents import precedents
-from unvote.votes import VOTE_DTYPE
 
 MEMBERS = ["AAA", "BBB", "CCC", "RUS", "USA"]
 GROUPS = pd.Series(
@@ -55,15 +55,7 @@ EMBARGO = [
 
 
 def _tidy(rows) -> pd.DataFrame:
-    records = []
-    for resolution, date, positions in rows:
-        for iso3, vote in zip(MEMBERS, positions.split(), strict=True):
-            records.append((resolution, pd.Timestamp(date), 75, "t", iso3, vote))
-    frame = pd.DataFrame(
-        records, columns=["resolution", "date", "session", "title", "iso3", "vote"]
-    )
-    frame["vote"] = frame["vote"].astype(VOTE_DTYPE)
-    return frame
+    return tidy_votes(rows, MEMBERS, session=75)
 
 
 @pytest.fixture

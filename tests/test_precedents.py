@@ -7,6 +7,7 @@ import re
 import numpy as np
 import pandas as pd
 import pytest
+from tidy_votes import tidy_votes
 
 import unvote.precedents as prec
 from unvote import paths
@@ -19,7 +20,6 @@ from unvote.precedents import (
     precedent_votes,
     precedents,
 )
-from unvote.votes import VOTE_DTYPE
 
 MEMBERS = ["AAA", "BBB", "CCC", "DDD", "EEE", "USA"]
 # Roll calls: (resolution, date, title, positions of AAA BBB CCC DDD EEE USA). The symbols
@@ -44,16 +44,7 @@ AS_OF = "2018-01-01"
 
 
 def _tidy(rows) -> pd.DataFrame:
-    records = [
-        (resolution, pd.Timestamp(date), 0, title, iso3, vote)
-        for resolution, date, title, positions in rows
-        for iso3, vote in zip(MEMBERS, positions.split(), strict=True)
-    ]
-    frame = pd.DataFrame(
-        records, columns=["resolution", "date", "session", "title", "iso3", "vote"]
-    )
-    frame["vote"] = frame["vote"].astype(VOTE_DTYPE)
-    return frame
+    return tidy_votes(rows, MEMBERS)
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
+from tidy_votes import tidy_votes
 
 from unvote import paths
 from unvote.countries import members_on
@@ -23,7 +24,6 @@ from unvote.ukraine import (
     ukraine_sponsorship,
     ukraine_votes,
 )
-from unvote.votes import VOTE_DTYPE
 
 # Real codes, so that the exposure facts apply: Poland (bloc, borders Russia via
 # Kaliningrad), Portugal (distant), Russia, Cuba.
@@ -56,16 +56,7 @@ ROLL_CALLS = [
 
 
 def _tidy(rows, members=MEMBERS) -> pd.DataFrame:
-    records = [
-        (resolution, pd.Timestamp(date), 0, title, iso3, vote)
-        for resolution, date, title, positions in rows
-        for iso3, vote in zip(members, positions.split(), strict=True)
-    ]
-    frame = pd.DataFrame(
-        records, columns=["resolution", "date", "session", "title", "iso3", "vote"]
-    )
-    frame["vote"] = frame["vote"].astype(VOTE_DTYPE)
-    return frame
+    return tidy_votes(rows, members)
 
 
 @pytest.fixture

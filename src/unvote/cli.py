@@ -161,6 +161,14 @@ def _cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_scenario_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--scenario",
+        default="us_lobbying_2025",  # unvote.forecast.DEFAULT_SCENARIO, not imported: slow
+        help="a name in scenarios/ or a path to a TOML file (default us_lobbying_2025)",
+    )
+
+
 def _add_simulation_options(parser: argparse.ArgumentParser, default_out: str) -> None:
     # Defaults live in unvote.forecast (None here): importing it would slow every command.
     parser.add_argument("--as-of", help="use data before this date (default 2025-10-01)")
@@ -240,11 +248,7 @@ def build_parser() -> argparse.ArgumentParser:
     backtest.set_defaults(func=_cmd_backtest)
 
     forecast = _command(sub, "forecast", "forecast the next embargo vote under a scenario")
-    forecast.add_argument(
-        "--scenario",
-        default="us_lobbying_2025",
-        help="a name in scenarios/ or a path to a TOML file (default us_lobbying_2025)",
-    )
+    _add_scenario_option(forecast)
     _add_simulation_options(forecast, "reports/<scenario>/<as-of>/")
     forecast.add_argument(
         "--given",
@@ -269,11 +273,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     explain = _command(sub, "explain", "why one state's forecast is what it is")
     explain.add_argument("iso3", metavar="ISO3", help="the state's ISO3 code, e.g. JPN")
-    explain.add_argument(
-        "--scenario",
-        default="us_lobbying_2025",
-        help="a name in scenarios/ or a path to a TOML file (default us_lobbying_2025)",
-    )
+    _add_scenario_option(explain)
     explain.add_argument("--as-of", help="use data before this date (default 2025-10-01)")
     explain.add_argument(
         "--draws", type=int, default=2_000, help="simulated votes (default 2,000: quick)"
@@ -284,11 +284,7 @@ def build_parser() -> argparse.ArgumentParser:
     report = _command(
         sub, "report", "the PDF report and PNGs (runs the forecast and backtest if needed)"
     )
-    report.add_argument(
-        "--scenario",
-        default="us_lobbying_2025",
-        help="a name in scenarios/ or a path to a TOML file (default us_lobbying_2025)",
-    )
+    _add_scenario_option(report)
     report.add_argument("--as-of", help="the forecast's as-of date (default 2025-10-01)")
     report.add_argument(
         "--out", help="folder of the forecast and report (default reports/<scenario>/<as-of>/)"
