@@ -38,7 +38,7 @@ def main() -> int:
     reach = ukraine_reach(votes, sponsors, AS_OF)
     top = reach.sort_values("ukraine_reach", ascending=False, kind="stable").head(30)
     with pd.option_context("display.width", 200, "display.max_columns", 20):
-        print(top[COLUMNS].round(3).to_string(), end="\n\n")
+        print(top[list(COLUMNS)].round(3).to_string(), end="\n\n")
     old = ukraine_stance(votes, AS_OF)["ukraine_yes_share"].reindex(reach.index)
     print(f"states with ukraine_reach > 0.5:     {int((reach['ukraine_reach'] > 0.5).sum())}")
     print(f"states with ukraine_yes_share == 1.0: {int((old == 1.0).sum())}")
