@@ -220,6 +220,23 @@ def test_compare_bad_options_exit_2_and_write_nothing(tmp_path, capsys, args, ex
     assert expected in err and "\n" not in err
 
 
+def test_compare_weights_a_scenarios_given_votes_as_the_forecast_does(tmp_path):
+    from unvote.compare import run_compare
+
+    path = tmp_path / "news.toml"
+    lever = '[levers.u]\nanchor = "feature"\nfeature = "ukraine_yes_share"\n'
+    lever += "range = [0.0, 0.3]\nsplit = { abstain = 1.0 }\n"
+    path.write_text(f'name = "news"\n{lever}[given]\nPOL = "abstain"\n', encoding="utf-8")
+    compared = run_compare("baseline", path, draws=400, seed=3)
+    forecast = run_forecast(path, draws=400, seed=3)
+    assert compared.tally["mean_news"].tolist() == pytest.approx(forecast.tally["mean"].tolist())
+    assert compared.thresholds["news"].to_dict() == pytest.approx(forecast.thresholds)
+    # and the tally agrees with the conditioned probabilities (up to the draws' noise)
+    p_yes = compared.countries.set_index("iso3")["p_yes_news"]
+    assert p_yes["POL"] == 0.0
+    assert compared.tally.loc["yes", "mean_news"] == pytest.approx(p_yes.sum(), abs=0.5)
+
+
 def test_compare_two_files_with_one_name_says_to_rename_one(tmp_path, capsys):
     first, second = tmp_path / "a.toml", tmp_path / "b.toml"
     first.write_text('name = "mine"\n', encoding="utf-8")

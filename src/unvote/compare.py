@@ -21,7 +21,6 @@ from unvote.forecast import (
 )
 from unvote.scenario import Scenario
 from unvote.simulate import Uncertainty
-from unvote.tallies import summarise_tally, thresholds
 
 
 @dataclass(frozen=True)
@@ -78,7 +77,8 @@ def run_compare(
             as_of, features_path=features_path, embargo_path=embargo_path, votes_path=votes_path
         )
         sim_a, sim_b = evaluate(context, [a, b], draws, seed, uncertainty)
-    ta, tb = summarise_tally(sim_a.counts), summarise_tally(sim_b.counts)
+    # with the weights: a scenario's own [given] conditions it, tally and countries alike
+    ta, tb = sim_a.tally_summary(), sim_b.tally_summary()
     tally = pd.concat(
         [
             ta[["mean", "q05", "q95"]].add_suffix(f"_{a.name}"),
@@ -88,7 +88,7 @@ def run_compare(
     )
     tally["mean_diff"] = tb["mean"] - ta["mean"]
     thr = pd.DataFrame(
-        {a.name: thresholds(sim_a.counts), b.name: thresholds(sim_b.counts)}
+        {a.name: sim_a.tally_thresholds(), b.name: sim_b.tally_thresholds()}
     ).rename_axis("probability")
     countries = pd.DataFrame(
         {

@@ -24,7 +24,7 @@ import pandas as pd
 from unvote.blocs import ISO3_RE, all_iso3, allowed_keys, expand_keys, unit_of
 from unvote.errors import ScenarioError, UnvoteError
 from unvote.scenario import Scenario, resolve_scenario
-from unvote.tallies import draw_votes, tally
+from unvote.tallies import draw_votes, summarise_tally, tally, thresholds
 from unvote.votes import VOTE_LEVELS
 
 if TYPE_CHECKING:
@@ -60,6 +60,14 @@ class Simulation:
     weights: np.ndarray | None = field(default=None, repr=False)
     prior: Simulation | None = field(default=None, repr=False)
     possible: np.ndarray | None = None
+
+    def tally_summary(self) -> pd.DataFrame:
+        """Mean and quantiles of each outcome's count, with the simulations' weights."""
+        return summarise_tally(self.counts, self.weights)
+
+    def tally_thresholds(self) -> dict[str, float]:
+        """P(yes < 180, 170, 160) and P(no >= 5, 10), with the simulations' weights."""
+        return thresholds(self.counts, self.weights)
 
     @property
     def effective_draws(self) -> float:

@@ -35,7 +35,6 @@ from unvote.scenario import Scenario, load_scenario, resolve_scenario
 from unvote.scoring import actual_and_scores
 from unvote.simulate import Uncertainty, draw_randomness, simulate_many
 from unvote.tables import article_table, country_table
-from unvote.tallies import summarise_tally, thresholds
 from unvote.votes import PROBA_COLUMNS
 
 DEFAULT_SCENARIO = "us_lobbying_2025"
@@ -363,10 +362,10 @@ def run_forecast(
         draws=draws,
         uncertainty=uncertainty,
         countries=countries,
-        tally=summarise_tally(sim.counts, sim.weights),
-        thresholds=thresholds(sim.counts, sim.weights),
-        baseline_tally=summarise_tally(base.counts),
-        baseline_thresholds=thresholds(base.counts),
+        tally=sim.tally_summary(),
+        thresholds=sim.tally_thresholds(),
+        baseline_tally=base.tally_summary(),
+        baseline_thresholds=base.tally_thresholds(),
         counts=sim.counts,
         last_vote=context.last_vote,
         data_last_date=context.data_last_date,
@@ -387,8 +386,8 @@ def run_forecast(
         given=stated,
         given_votes=known,
         effective_draws=sim.effective_draws if known else None,
-        prior_tally=None if prior is None else summarise_tally(prior.counts),
-        prior_thresholds=None if prior is None else thresholds(prior.counts),
+        prior_tally=None if prior is None else prior.tally_summary(),
+        prior_thresholds=None if prior is None else prior.tally_thresholds(),
         prior_p_yes=None
         if prior is None
         else pd.Series(prior.probs[:, 0], index=context.features.index, name="p_yes"),
