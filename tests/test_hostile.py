@@ -122,23 +122,26 @@ def test_a_broken_features_csv_is_one_line_and_writes_nothing(
     assert not out.exists()
 
 
-def test_a_forecast_date_missing_from_features_is_a_data_error(tmp_path, features_text):
-    """The report's KeyError 'kind': the forecast's as-of rows were deleted."""
-    from unvote.errors import DataError
+def test_the_report_takes_groups_and_blocs_of_its_date_not_from_features_csv(tmp_path):
+    """Was a KeyError 'kind', then a DataError: a forecast date features.csv lacks.
+
+    `unvote report --as-of 2025-06-01` ran the forecast (which computes that date's
+    features) and then stopped because features.csv had no such rows; the report's groups
+    and blocs now come from the facts tables of the day.
+    """
     from unvote.report.data import load_report_data
 
-    bad = tmp_path / "features.csv"
-    features_text.loc[features_text["as_of"] != "2025-10-01"].to_csv(bad, index=False)
     forecast = tmp_path / "forecast"
     forecast.mkdir()
     (forecast / "forecast.json").write_text(
-        json.dumps({"as_of": "2025-10-01", "scenario": {"name": "x"}}), encoding="utf-8"
+        json.dumps({"as_of": "2025-06-01", "scenario": {"name": "x"}}), encoding="utf-8"
     )
     (forecast / "country_forecast.csv").write_text("iso3\nCUB\n", encoding="utf-8")
     (forecast / "tally.csv").write_text(",mean\nyes,185\n", encoding="utf-8")
     (forecast / "drivers.csv").write_text("iso3,driver\n", encoding="utf-8")
-    with pytest.raises(DataError, match=r"features\.csv: no rows as of 2025-10-01"):
-        load_report_data(forecast, features_path=bad, backtest_dir=tmp_path / "none")
+    groups = load_report_data(forecast, backtest_dir=tmp_path / "none").groups
+    assert len(groups) == 193 and groups.loc["POL", "European Union"]
+    assert groups.loc["CUB", "Latin American and Caribbean"] and not groups.loc["CUB", "NATO"]
 
 
 # --- scenarios ----------------------------------------------------------------------------

@@ -325,7 +325,6 @@ def report_files(
         plan.out_dir,
         backtest_dir=plan.backtest_dir,
         embargo_path=inputs.embargo,
-        features_path=inputs.features,
     )
     log(f"writing the report into {plan.out_dir} (8 pages and their figures; about 10 s)")
     return write_report(data, plan.out_dir)

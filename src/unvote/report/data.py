@@ -220,7 +220,6 @@ def load_report_data(
     *,
     backtest_dir: str | Path | None = None,
     embargo_path: str | Path | None = None,
-    features_path: str | Path | None = None,
 ) -> ReportData:
     """Read one scenario's forecast outputs and everything else the report shows.
 
@@ -231,21 +230,24 @@ def load_report_data(
     backtest_dir : path, optional
         Holds predictions.csv and scores.csv (the backtest page is left blank without);
         default ``reports/backtest``.
-    embargo_path, features_path : path, optional
-        The embargo votes and features; default the committed tables.
+    embargo_path : path, optional
+        The embargo votes; default the committed table.
+
+    The regional groups and blocs are those of the forecast's as-of date, from the facts
+    tables (:func:`unvote.blocs.memberships_on`): any date a forecast can have works,
+    whether features.csv holds it or not.
 
     Raises
     ------
     DataError
         If a forecast file is missing.
     """
-    from unvote.feature_files import load_features
+    from unvote.blocs import memberships_on
     from unvote.history import history_table, load_embargo_votes
 
     forecast_dir = Path(forecast_dir)
     backtest_dir = Path(backtest_dir or paths.REPORTS_DIR / "backtest")
     embargo_path = Path(embargo_path or paths.EMBARGO_VOTES_CSV)
-    features_path = Path(features_path or paths.FEATURES_CSV)
     for name in FORECAST_FILES:
         if not (forecast_dir / name).is_file():
             raise DataError(
@@ -263,14 +265,7 @@ def load_report_data(
     if baseline is not None and forecast["scenario"]["name"] != BASELINE_SCENARIO:
         baseline_tally = pd.DataFrame.from_dict(baseline, orient="index").loc[tally.index]
     as_of = pd.Timestamp(forecast["as_of"])
-    features = load_features(features_path)
-    if not (features["as_of"] == as_of).any():
-        raise DataError(
-            f"{features_path}: no rows as of {as_of.date()}, the date of the forecast in "
-            f"{forecast_dir / 'forecast.json'}; allowed: features.csv holding that date "
-            "(`unvote features build`), or a forecast rerun on this file"
-        )
-    groups = group_membership(features.loc[features["as_of"] == as_of])
+    groups = group_membership(memberships_on(as_of).rename_axis("iso3").reset_index())
     history = history_table(load_embargo_votes(embargo_path))
     predictions = scores = None
     if all((backtest_dir / name).is_file() for name in BACKTEST_FILES):
