@@ -29,7 +29,7 @@ from unvote import paths
 from unvote.conditioning import Simulation, check_possible, given_votes
 from unvote.context import Context, prepare
 from unvote.dates import CUTOFF
-from unvote.errors import ScenarioError, UnvoteError
+from unvote.errors import UnvoteError
 from unvote.levers import apply_levers, campaign_effect, lever_strengths, to_odds
 from unvote.scenario import Scenario, load_scenario, resolve_scenario
 from unvote.scoring import actual_and_scores
@@ -156,16 +156,6 @@ def single_threaded_blas():
     return threadpool_limits(limits=1, user_api="blas")
 
 
-def check_overrides(scenario: Scenario, members: pd.Index, as_of: pd.Timestamp) -> None:
-    """ScenarioError if an override names a state that is not a member on ``as_of``."""
-    for iso3, _ in scenario.overrides:
-        if iso3 not in members:
-            raise ScenarioError(
-                f"{scenario.source}: key 'overrides.{iso3}' names a state that is not a UN "
-                f"member on {as_of.date()}; allowed: the {len(members)} members of that day"
-            )
-
-
 # --- simulate and summarise ----------------------------------------------------------------
 def evaluate(
     context: Context,
@@ -186,9 +176,8 @@ def evaluate(
     uncertainty = Uncertainty() if uncertainty is None else uncertainty
     check_draws_and_seed(draws, seed)
     on = str(context.as_of.date())
+    # resolving checks every key against the members of the day (blocs.expand_keys)
     scenarios = [resolve_scenario(s, context.features, on) for s in scenarios]
-    for scenario in scenarios:
-        check_overrides(scenario, context.features.index, context.as_of)
     if given is None:
         given = [dict(s.given) or None for s in scenarios]
     rng = np.random.default_rng(seed)

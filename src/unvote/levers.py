@@ -81,6 +81,7 @@ def lever_strengths(
         One array per lever, broadcastable to (d, n), all >= 0.
     """
     out = []
+    p_yes: np.ndarray | None = None
     for j, lever in enumerate(levers):
         if effects is None:
             multiple = np.asarray(lever.mid)
@@ -97,7 +98,8 @@ def lever_strengths(
         if lever.share_by is not None:
             if odds is None:
                 raise ValueError(f"lever {lever.name!r} shares its total: it needs the odds")
-            p_yes = 1.0 / (1.0 + odds[0] + odds[1] + odds[2])
+            if p_yes is None:  # once: every lever shares against the same odds
+                p_yes = 1.0 / (1.0 + odds[0] + odds[1] + odds[2])
             strength = share_votes(strength, p_yes, lever_feature(features, lever.share_by))
         out.append(strength)
     return out
