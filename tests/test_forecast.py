@@ -571,3 +571,17 @@ def test_levers_keep_their_expected_votes_when_shared(context):
     # equal but for the sponsor's small share, which the rule then keeps at yes
     np.testing.assert_allclose(shared.to_numpy(), unshared.to_numpy(), rtol=0.01, atol=1e-6)
     assert shared.loc["ukraine", "mid"] > 5  # and not a lever that moves nothing
+
+
+def test_a_state_fixed_by_an_override_gives_no_votes_to_the_levers(context):
+    """As in the simulation, where the override replaces whatever the levers did to it."""
+    from dataclasses import replace
+
+    from unvote.forecast import lever_effects
+    from unvote.scenario import load_scenario
+
+    scenario = load_scenario("us_lobbying_2025")
+    fixed_pol = replace(scenario, overrides=(("POL", (1.0, 0.0, 0.0, 0.0)),))
+    free, fixed = lever_effects(context, scenario), lever_effects(context, fixed_pol)
+    assert (fixed["mid"] <= free["mid"]).all()
+    assert free.loc["ukraine", "mid"] - fixed.loc["ukraine", "mid"] > 0.1  # POL's share

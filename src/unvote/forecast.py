@@ -33,7 +33,7 @@ from unvote.errors import UnvoteError
 from unvote.levers import apply_levers, campaign_effect, lever_strengths, to_odds
 from unvote.scenario import Scenario, load_scenario, resolve_scenario
 from unvote.scoring import actual_and_scores
-from unvote.simulate import Uncertainty, draw_randomness, simulate_many
+from unvote.simulate import Uncertainty, draw_randomness, fixed_probabilities, simulate_many
 from unvote.tables import article_table, country_table
 from unvote.votes import PROBA_COLUMNS
 
@@ -228,8 +228,10 @@ def lever_effects(context: Context, scenario: Scenario) -> pd.DataFrame:
     off = to_odds(context.predict(None, False))
     campaign = campaign_effect(off, to_odds(context.predict(None, True)))
     base_yes = 1.0 / (1.0 + off.sum(axis=0))
-    # the sponsors vote yes whatever the levers do
-    movable = ~context.features.index.isin(context.sponsors)
+    # the states the simulation fixes (sponsors, a user's overrides) keep their vote
+    overrides = resolve_scenario(scenario, context.features, str(context.as_of.date()))
+    fixed = fixed_probabilities(context.sponsors, overrides.override_map)
+    movable = ~context.features.index.isin(list(fixed))
     rows = {}
     for lever in scenario.levers:
         lost = {}
