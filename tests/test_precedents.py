@@ -86,7 +86,7 @@ def test_facts_table_rejects_an_unknown_subject(monkeypatch):
     bad = precedents().astype({"date": str})
     bad.loc[0, "subject"] = "guam"
     monkeypatch.setattr(
-        prec, "_read_facts", lambda *_: bad.assign(date=pd.to_datetime(bad["date"]))
+        prec, "read_facts", lambda *_: bad.assign(date=pd.to_datetime(bad["date"]))
     )
     prec._precedents.cache_clear()
     try:

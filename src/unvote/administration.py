@@ -42,9 +42,7 @@ from unvote import countries
 from unvote.dates import as_day
 from unvote.errors import DataError
 from unvote.idealpoints import vote_matrix
-from unvote.rollcalls import WINDOW_DAYS, agreement, votes_between, window
-
-US = "USA"
+from unvote.rollcalls import US, WINDOW_DAYS, agreement, votes_between, window
 
 #: Inauguration days of US presidents, fixed at noon on 20 January by the 20th Amendment
 #: of the US Constitution (section 1): George H. W. Bush (1989), Bill Clinton (1993),

@@ -43,7 +43,7 @@ _FAR_FUTURE = pd.Timestamp("2262-01-01")
 
 
 # --- reading the facts --------------------------------------------------------------------
-def _read_facts(name: str, date_columns: tuple[str, ...]) -> pd.DataFrame:
+def read_facts(name: str, date_columns: tuple[str, ...]) -> pd.DataFrame:
     """Read one facts table of the package; header lines starting with '#' are its sources."""
     with resources.files("unvote").joinpath("facts", name).open(encoding="utf-8") as handle:
         frame = pd.read_csv(handle, comment="#", dtype=str, keep_default_na=False)
@@ -57,7 +57,7 @@ def _read_facts(name: str, date_columns: tuple[str, ...]) -> pd.DataFrame:
 
 @cache
 def _members() -> pd.DataFrame:
-    return _read_facts("members.csv", ("admitted", "left"))
+    return read_facts("members.csv", ("admitted", "left"))
 
 
 def membership() -> pd.DataFrame:
@@ -188,7 +188,7 @@ def _name_index() -> tuple[dict[str, str], dict[str, pd.DataFrame]]:
                 index[normalise_name(value)] = country.alpha_3
     for code, name in _display_names().items():
         index[normalise_name(name)] = code
-    aliases = _read_facts("un_names.csv", ("valid_from", "valid_to"))
+    aliases = read_facts("un_names.csv", ("valid_from", "valid_to"))
     unknown = sorted(set(aliases["iso3"]) - known)
     if unknown:
         raise DataError(f"unvote/facts/un_names.csv: iso3 {unknown} not in members.csv")
@@ -333,7 +333,7 @@ GROUPS_FROM = pd.Timestamp("1992-01-01")
 
 @cache
 def _groups() -> pd.DataFrame:
-    table = _read_facts("regional_groups.csv", ("from", "to"))
+    table = read_facts("regional_groups.csv", ("from", "to"))
     bad = sorted(set(table["group"]) - set(GROUPS))
     if bad:
         raise DataError(f"unvote/facts/regional_groups.csv: group {bad}; allowed {GROUPS}")
@@ -377,7 +377,7 @@ def regional_groups(date) -> pd.Series:
 
 @cache
 def _blocs() -> pd.DataFrame:
-    table = _read_facts("blocs.csv", ("joined", "left"))
+    table = read_facts("blocs.csv", ("joined", "left"))
     unknown = sorted(set(table["iso3"]) - set(_members()["iso3"]))
     if unknown:
         raise DataError(f"unvote/facts/blocs.csv: iso3 {unknown} not in members.csv")

@@ -36,16 +36,15 @@ from unvote.administration import administration_alignment
 from unvote.dates import CUTOFF
 from unvote.idealpoints import fit_ideal_points, vote_matrix
 from unvote.precedents import precedent_response, precedent_votes
-from unvote.rollcalls import WINDOW_DAYS, agreement, votes_before, window
+from unvote.rollcalls import RUSSIA, US, WINDOW_DAYS, agreement, votes_before, window
 from unvote.sources.unxml import SPONSOR_COLUMNS
 from unvote.susceptibility import us_susceptibility
-from unvote.ukraine import ukraine_reach, ukraine_votes
+from unvote.ukraine import ES11_PREFIX, ukraine_reach, ukraine_votes
 from unvote.votes import VOTE_LEVELS
 
 #: Bump when a definition changes: it is part of the cache key.
 FEATURES_VERSION = "3"
 IDEAL_POINT_DECIMALS = 4
-US, RUSSIA = "USA", "RUS"
 #: Columns of :func:`unvote.administration.administration_alignment` in the table.
 ADMINISTRATION_COLUMNS: tuple[str, ...] = (
     "agree_us_admin",
@@ -75,7 +74,6 @@ PRECEDENT_COLUMNS: tuple[str, ...] = (
 )
 #: Number of past embargo votes summarised in ``recent_*``.
 RECENT_VOTES = 5
-UKRAINE_PREFIX = "A/RES/ES-11/"
 #: The first embargo vote was in 1992; a country that never abstained or voted no counts
 #: its years since this year (the record is censored there).
 RECORD_START_YEAR = 1991
@@ -97,7 +95,7 @@ def ukraine_stance(votes: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
         ``n_ukraine_votes``.
     """
     before = votes_before(votes, as_of)
-    es11 = before.loc[before["resolution"].str.startswith(UKRAINE_PREFIX)]
+    es11 = before.loc[before["resolution"].str.startswith(ES11_PREFIX)]
     vote = es11["vote"].astype(str)
     frame = pd.DataFrame(
         {"iso3": es11["iso3"].to_numpy(), "yes": vote.eq("yes"), "no": vote.eq("no")}

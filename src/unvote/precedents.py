@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from unvote.build import embargo_roll_calls, is_embargo_title
-from unvote.countries import _read_facts, members_on
+from unvote.countries import members_on, read_facts
 from unvote.dates import as_day
 from unvote.errors import DataError
 from unvote.rollcalls import votes_before, window
@@ -62,7 +62,7 @@ RECENT = 3
 # --- the facts --------------------------------------------------------------------------
 @cache
 def _precedents() -> pd.DataFrame:
-    table = _read_facts(FACTS_FILE, ("date",))
+    table = read_facts(FACTS_FILE, ("date",))
     where = f"unvote/facts/{FACTS_FILE}"
     if tuple(table.columns) != COLUMNS:
         raise DataError(f"{where}: columns {list(table.columns)}; expected {list(COLUMNS)}")

@@ -13,6 +13,8 @@ import pandas as pd
 
 #: Roll calls of this many days before the as-of date feed agreement and ideal points.
 WINDOW_DAYS = 365
+#: The two states agreement is measured with (ISO3).
+US, RUSSIA = "USA", "RUS"
 
 
 def votes_between(

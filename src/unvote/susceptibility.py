@@ -23,8 +23,10 @@ from __future__ import annotations
 
 import pandas as pd
 
+from unvote.rollcalls import US
+
 #: The state running the campaign: no share of its own pressure.
-CAMPAIGNER = "USA"
+CAMPAIGNER = US
 #: The features whose ranks are averaged.
 COMPONENTS: tuple[str, ...] = ("agree_us_admin_pct", "us_lonely_pct", "precedent_pct")
 

@@ -21,16 +21,15 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from importlib import resources
 
 import numpy as np
 import pandas as pd
 
 from unvote import countries
+from unvote.countries import read_facts
 from unvote.errors import DataError
-from unvote.rollcalls import votes_before
+from unvote.rollcalls import RUSSIA, votes_before
 
-RUSSIA = "RUS"
 #: Symbol prefix of the resolutions of the eleventh emergency special session, convened on
 #: 28 February 2022 (Security Council resolution 2623) on Russia's invasion of Ukraine:
 #: every one is a vote on the war (yes = for Ukraine; ES-11/3 suspends Russia from the
@@ -224,15 +223,10 @@ def ukraine_sponsorship(sponsors: pd.DataFrame, votes: pd.DataFrame, as_of, memb
     )
 
 
-def _read_fact(name: str) -> pd.DataFrame:
-    with resources.files("unvote").joinpath("facts", name).open(encoding="utf-8") as handle:
-        return pd.read_csv(handle, comment="#", dtype={"iso3": str}, keep_default_na=False)
-
-
 @cache
 def soviet_bloc() -> pd.DataFrame:
     """``unvote/facts/soviet_bloc.csv``: ``iso3``, ``kind`` (``ussr`` or ``warsaw_pact``)."""
-    table = _read_fact("soviet_bloc.csv")
+    table = read_facts("soviet_bloc.csv", ())
     bad = sorted(set(table["kind"]) - {"ussr", "warsaw_pact"})
     if bad:
         raise DataError(f"unvote/facts/soviet_bloc.csv: kind {bad}; allowed ussr, warsaw_pact")
@@ -242,7 +236,11 @@ def soviet_bloc() -> pd.DataFrame:
 @cache
 def russia_distance() -> pd.DataFrame:
     """``unvote/facts/russia_distance.csv``: ``iso3``, ``borders_russia``, ``km_to_russia``."""
-    return _read_fact("russia_distance.csv")
+    table = read_facts("russia_distance.csv", ())
+    try:
+        return table.astype({"borders_russia": int, "km_to_russia": float})
+    except ValueError as err:
+        raise DataError(f"unvote/facts/russia_distance.csv: {err}; allowed: numbers") from err
 
 
 def russia_exposure(members) -> pd.DataFrame:
