@@ -239,7 +239,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     backtest = _command(sub, "backtest", "predict each embargo vote 2000-2024 from the past")
     backtest.add_argument(
-        "--out", default=str(paths.REPORTS_DIR / "backtest"), help="output folder"
+        "--out", default=str(paths.BACKTEST_DIR), help="output folder"
     )
     backtest.add_argument("--features", default=str(paths.FEATURES_CSV), help=argparse.SUPPRESS)
     backtest.add_argument(

@@ -20,6 +20,8 @@ PROCESSED_DIR: Path = DATA_DIR / "processed"
 INTERIM_DIR: Path = DATA_DIR / "interim"
 SCENARIOS_DIR: Path = ROOT / "scenarios"
 REPORTS_DIR: Path = ROOT / "reports"
+#: The backtest's outputs, which every report of every scenario reads.
+BACKTEST_DIR: Path = REPORTS_DIR / "backtest"
 
 #: The raw files beside the project, as this workplace provides them.
 SHARED_RAW_DIR: Path = ROOT.parent / "shared" / "data" / "raw"

@@ -183,7 +183,7 @@ class Inputs:
         return cls(
             features=Path(features_path or paths.FEATURES_CSV),
             embargo=Path(embargo_path or paths.EMBARGO_VOTES_CSV),
-            backtest_dir=Path(backtest_dir or paths.REPORTS_DIR / "backtest"),
+            backtest_dir=Path(backtest_dir or paths.BACKTEST_DIR),
             scenarios_dir=Path(scenarios_dir) if scenarios_dir is not None else None,
         )
 

@@ -246,7 +246,7 @@ def load_report_data(
     from unvote.history import history_table, load_embargo_votes
 
     forecast_dir = Path(forecast_dir)
-    backtest_dir = Path(backtest_dir or paths.REPORTS_DIR / "backtest")
+    backtest_dir = Path(backtest_dir or paths.BACKTEST_DIR)
     embargo_path = Path(embargo_path or paths.EMBARGO_VOTES_CSV)
     for name in FORECAST_FILES:
         if not (forecast_dir / name).is_file():
