@@ -201,9 +201,7 @@ def administration_alignment(
         where the raw value is NaN).
     """
     as_of = as_day(as_of, "administration_alignment: as_of")
-    if members is None:
-        members = countries.members_on(as_of)
-    index = pd.Index(sorted(members), name="iso3")
+    index = countries.member_index(as_of, members)
     matrix = vote_matrix(administration_votes(votes, as_of, min_rollcalls=min_rollcalls))
 
     overall = agreement(matrix, US).reindex(index)

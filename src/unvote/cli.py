@@ -238,9 +238,7 @@ def build_parser() -> argparse.ArgumentParser:
     fbuild.set_defaults(func=_cmd_features_build)
 
     backtest = _command(sub, "backtest", "predict each embargo vote 2000-2024 from the past")
-    backtest.add_argument(
-        "--out", default=str(paths.BACKTEST_DIR), help="output folder"
-    )
+    backtest.add_argument("--out", default=str(paths.BACKTEST_DIR), help="output folder")
     backtest.add_argument("--features", default=str(paths.FEATURES_CSV), help=argparse.SUPPRESS)
     backtest.add_argument(
         "--embargo", default=str(paths.EMBARGO_VOTES_CSV), help=argparse.SUPPRESS

@@ -103,6 +103,17 @@ def members_on(date) -> list[str]:
     return sorted(set(iso3[(admitted <= day) & (day <= left)]))
 
 
+def member_index(date, members=None) -> pd.Index:
+    """The rows of a per-state table on ``date``: ``members`` sorted, default those of the day.
+
+    Returns
+    -------
+    pandas.Index
+        Sorted ISO3 codes, named ``iso3``.
+    """
+    return pd.Index(sorted(members_on(date) if members is None else members), name="iso3")
+
+
 def member_mask(iso3, dates) -> np.ndarray:
     """Whether each (iso3, date) pair was a UN member on that day, vectorised.
 

@@ -222,13 +222,11 @@ def build_features(
     as_of = pd.Timestamp(as_of)
     if sponsors is None:
         sponsors = pd.DataFrame(columns=list(SPONSOR_COLUMNS))
-    if members is None:
-        members = countries.members_on(as_of)
     if groups is None:
         groups = countries.regional_groups(as_of)
     if blocs is None:
         blocs = countries.blocs(as_of)
-    index = pd.Index(sorted(members), name="iso3")
+    index = countries.member_index(as_of, members)
     out = pd.DataFrame(index=index)
 
     matrix = vote_matrix(window(votes, as_of, window_days))

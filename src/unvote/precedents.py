@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from unvote.build import embargo_roll_calls, is_embargo_title
-from unvote.countries import members_on, read_facts
+from unvote.countries import member_index, read_facts
 from unvote.dates import as_day
 from unvote.errors import DataError
 from unvote.rollcalls import votes_before, window
@@ -266,7 +266,7 @@ def precedent_response(
         If a precedent before ``as_of`` has no roll call in ``votes``, or one on another day.
     """
     as_of = as_day(as_of, "precedent_response: as_of")
-    index = pd.Index(sorted(members_on(as_of) if members is None else members), name="iso3")
+    index = member_index(as_of, members)
     table = precedents() if table is None else table
     before = votes_before(votes, as_of)
     columns = {}

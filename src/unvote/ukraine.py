@@ -134,12 +134,6 @@ def ukraine_votes(votes: pd.DataFrame) -> pd.DataFrame:
     return votes.loc[votes["resolution"].isin(calls).to_numpy(dtype=bool)]
 
 
-def _index(members, as_of) -> pd.Index:
-    if members is None:
-        members = countries.members_on(as_of)
-    return pd.Index(sorted(members), name="iso3")
-
-
 def ukraine_commitment(votes: pd.DataFrame, as_of, members=None) -> pd.DataFrame:
     """Each state's pro-Ukraine voting record over the roll calls before ``as_of``.
 
@@ -160,7 +154,7 @@ def ukraine_commitment(votes: pd.DataFrame, as_of, members=None) -> pd.DataFrame
         member of :data:`PRO_SCORE` (pro-Ukraine vote 1, abstain or absent 0.5, against
         0), NaN when there was none; ``n_ukraine_rollcalls`` (int) the number of them.
     """
-    index = _index(members, as_of)
+    index = countries.member_index(as_of, members)
     before = votes_before(votes, as_of)
     calls = ukraine_roll_calls(before).set_index("resolution")["direction"]
     rows = before.loc[before["resolution"].isin(calls.index)]
@@ -203,7 +197,7 @@ def ukraine_sponsorship(sponsors: pd.DataFrame, votes: pd.DataFrame, as_of, memb
         share it sponsored or co-sponsored; NaN when there was none. ``n_sponsor_records``
         (int): the number of those roll calls.
     """
-    index = _index(members, as_of)
+    index = countries.member_index(as_of, members)
     before = votes_before(votes, as_of)
     calls = ukraine_roll_calls(before)
     recorded = set(sponsors["resolution"].unique())  # not row by row: it runs for every date
@@ -308,7 +302,7 @@ def ukraine_reach(votes: pd.DataFrame, sponsors: pd.DataFrame, as_of, members=No
         Index ``iso3`` (sorted members): the columns of :func:`ukraine_commitment`,
         :func:`ukraine_sponsorship` and :func:`russia_exposure`, then ``ukraine_reach``.
     """
-    index = _index(members, as_of)
+    index = countries.member_index(as_of, members)
     out = ukraine_commitment(votes, as_of, index).join(
         [ukraine_sponsorship(sponsors, votes, as_of, index), russia_exposure(index)]
     )
