@@ -23,7 +23,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from unvote.levers import apply_levers, campaign_effect, lever_strengths
+from unvote.levers import campaign_effect, p_yes_with
 from unvote.scenario import Lever
 from unvote.terms import describe_driver, short_driver
 from unvote.votes import NON_YES, VOTE_LEVELS
@@ -115,11 +115,9 @@ def lever_contributions(
         of yes against any other vote.
     """
     campaign = None if odds_on is None else campaign_effect(odds_off, odds_on)
-    p_yes = 1.0 / (1.0 + odds_off.sum(axis=0))
     frames = []
     for lever in levers:
-        strength = lever_strengths((lever,), None, features, campaign, odds_off)
-        moved = 1.0 / (1.0 + apply_levers(odds_off, strength, [lever.split]).sum(axis=0))
+        p_yes, moved = p_yes_with(lever, odds_off, features, campaign)
         with np.errstate(divide="ignore"):
             effect = np.log(moved / (1.0 - moved)) - np.log(p_yes / (1.0 - p_yes))
         frames.append(

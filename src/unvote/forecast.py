@@ -19,7 +19,7 @@ The :class:`ForecastResult` is written and printed by :mod:`unvote.outputs`.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -30,7 +30,7 @@ from unvote.conditioning import Simulation, check_possible, given_votes
 from unvote.context import Context, prepare
 from unvote.dates import CUTOFF
 from unvote.errors import UnvoteError
-from unvote.levers import apply_levers, campaign_effect, lever_strengths, to_odds
+from unvote.levers import campaign_effect, p_yes_with, to_odds
 from unvote.scenario import Scenario, load_scenario, resolve_scenario
 from unvote.scoring import actual_and_scores
 from unvote.simulate import Uncertainty, draw_randomness, fixed_probabilities, simulate_many
@@ -227,7 +227,6 @@ def lever_effects(context: Context, scenario: Scenario) -> pd.DataFrame:
     """
     off = to_odds(context.predict(None, False))
     campaign = campaign_effect(off, to_odds(context.predict(None, True)))
-    base_yes = 1.0 / (1.0 + off.sum(axis=0))
     # the states the simulation fixes (sponsors, a user's overrides) keep their vote
     overrides = resolve_scenario(scenario, context.features, str(context.as_of.date()))
     fixed = fixed_probabilities(context.sponsors, overrides.override_map)
@@ -236,10 +235,8 @@ def lever_effects(context: Context, scenario: Scenario) -> pd.DataFrame:
     for lever in scenario.levers:
         lost = {}
         for end, value in (("low", lever.low), ("mid", lever.mid), ("high", lever.high)):
-            fixed = replace(lever, low=value, high=value)
-            strength = lever_strengths((fixed,), None, context.features, campaign, off)
-            odds = apply_levers(off, strength, [lever.split])
-            lost[end] = float(((base_yes - 1.0 / (1.0 + odds.sum(axis=0))) * movable).sum())
+            before, moved = p_yes_with(lever, off, context.features, campaign, value)
+            lost[end] = float(((before - moved) * movable).sum())
         rows[lever.name] = lost
     return pd.DataFrame.from_dict(rows, orient="index", columns=["low", "mid", "high"])
 

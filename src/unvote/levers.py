@@ -11,6 +11,8 @@ among the states by a feature. Pure numpy: :mod:`unvote.simulate` and
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 
@@ -103,6 +105,31 @@ def lever_strengths(
             strength = share_votes(strength, p_yes, lever_feature(features, lever.share_by))
         out.append(strength)
     return out
+
+
+def p_yes_with(
+    lever: Lever,
+    odds_off: np.ndarray,
+    features: pd.DataFrame,
+    campaign: np.ndarray | None,
+    value: float | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each state's P(yes) without levers and with ``lever`` alone, at the fitted parameters.
+
+    ``value`` is the lever's strength (default the middle of its range); ``odds_off`` the
+    odds (3, n) of abstain, no and absent against yes, ``campaign`` as for
+    :func:`lever_strengths`. The reading of a lever that the summary (expected votes it
+    removes) and drivers.csv (its effect on each state) share.
+
+    Returns
+    -------
+    (ndarray (n,), ndarray (n,)): P(yes) before and with the lever
+    """
+    if value is not None:
+        lever = replace(lever, low=value, high=value)
+    strength = lever_strengths((lever,), None, features, campaign, odds_off)
+    before = 1.0 / (1.0 + odds_off.sum(axis=0))
+    return before, 1.0 / (1.0 + apply_levers(odds_off, strength, [lever.split]).sum(axis=0))
 
 
 def lever_feature(features: pd.DataFrame, name: str) -> np.ndarray:
