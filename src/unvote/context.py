@@ -21,9 +21,9 @@ from unvote import paths
 from unvote.countries import display_name
 from unvote.dates import CUTOFF, as_day
 from unvote.errors import DataError, UnvoteError
+from unvote.history import vote_record
 from unvote.shocks import estimate_shock_sizes, shock_loadings, shock_units
 from unvote.sponsors import EMBARGO_SPONSORS
-from unvote.votes import VOTE_LEVELS
 
 if TYPE_CHECKING:
     from unvote.model import VoteChoiceResults
@@ -116,14 +116,7 @@ def target_of(embargo: pd.DataFrame, as_of: pd.Timestamp, embargo_path) -> tuple
     later = dates.loc[dates >= as_of]
     target_year = int(later.index[0]) if len(later) else int(dates.index[-1]) + 1
     last_year = int(dates.loc[dates < as_of].index[-1])
-    rows = embargo.loc[embargo["year"] == last_year]
-    counts = rows["vote"].astype(str).value_counts()
-    last_vote = {
-        "year": last_year,
-        "date": pd.Timestamp(dates.loc[last_year]).date().isoformat(),
-        **{v: int(counts.get(v, 0)) for v in VOTE_LEVELS},
-    }
-    return target_year, last_vote
+    return target_year, vote_record(embargo, last_year)
 
 
 def features_as_of(
@@ -167,12 +160,11 @@ def features_as_of(
             f"before each embargo vote), the nearest {' and '.join(nearest)}; `make data` "
             "rebuilds the roll-call table from the raw UN files"
         )
-    from unvote.feature_files import format_features
+    from unvote.feature_files import format_features, load_sponsors
     from unvote.features import build_features
     from unvote.history import load_all_votes
 
-    sponsors_path = votes_path.with_name(paths.SPONSORS_PARQUET.name)
-    sponsors = pd.read_parquet(sponsors_path) if sponsors_path.exists() else None
+    sponsors = load_sponsors(votes_path)
     computed = build_features(load_all_votes(votes_path), embargo, as_of, sponsors=sponsors)
     # rounded as features.csv is: the same forecast as if the file held the date, and the
     # same bytes whatever the BLAS build (the ideal points' last digits depend on it)

@@ -71,7 +71,20 @@ TEXT_COLUMNS: dict[str, tuple[str, ...] | None] = {
     "last_vote": LAST_VOTE_LEVELS,
     "group": GROUP_LEVELS,
 }
+#: The key and text columns, once each: what a features table or cache must hold.
+REQUIRED_COLUMNS: tuple[str, ...] = tuple(dict.fromkeys((*KEY_COLUMNS, *TEXT_COLUMNS)))
 _BOOL_TEXT = {"True": True, "False": False}
+
+
+def sponsors_beside(votes_path) -> Path:
+    """The sponsors table that goes with a roll-call table: in the same folder."""
+    return Path(votes_path).with_name(paths.SPONSORS_PARQUET.name)
+
+
+def load_sponsors(votes_path) -> pd.DataFrame | None:
+    """The sponsors beside ``votes_path``, or None without them (the features then count none)."""
+    path = sponsors_beside(votes_path)
+    return pd.read_parquet(path) if path.exists() else None
 
 
 def validate_features(
@@ -126,11 +139,11 @@ def validate_features(
             f"{source}: holds no rows ({len(table.columns)} columns); allowed: one row per "
             "member state per as_of date (rebuild it with `unvote features build`)"
         )
-    missing = [c for c in dict.fromkeys((*KEY_COLUMNS, *TEXT_COLUMNS)) if c not in table]
+    missing = [c for c in REQUIRED_COLUMNS if c not in table]
     if missing:
         raise DataError(
             f"{source}: missing column(s) {missing}; allowed: a features table with "
-            f"{', '.join(dict.fromkeys((*KEY_COLUMNS, *TEXT_COLUMNS)))} and the features"
+            f"{', '.join(REQUIRED_COLUMNS)} and the features"
         )
     if table.columns.duplicated().any():
         dup = table.columns[table.columns.duplicated()][0]
@@ -270,7 +283,7 @@ def cached_features_table(
             f"{votes_path}: not found; run `make data` (unvote data build) to build the "
             "roll-call table first"
         )
-    sponsors_path = Path(votes_path).with_name(paths.SPONSORS_PARQUET.name)
+    sponsors_path = sponsors_beside(votes_path)
     key = data_key(votes_path, embargo_path, countries_path, sponsors_path)
     if precedents is not None:  # not the facts table: a cache of its own
         key += "-" + hashlib.sha256(precedents.to_csv().encode()).hexdigest()[:8]
@@ -278,7 +291,7 @@ def cached_features_table(
     if cache.exists():
         try:
             table = pd.read_parquet(cache)
-            missing = [c for c in dict.fromkeys((*KEY_COLUMNS, *TEXT_COLUMNS)) if c not in table]
+            missing = [c for c in REQUIRED_COLUMNS if c not in table]
             if missing or table.empty:
                 raise DataError(f"no rows, or missing column(s) {missing}")
             return table
@@ -293,7 +306,7 @@ def cached_features_table(
 
     votes = load_all_votes(votes_path)
     embargo = load_embargo_votes(embargo_path)
-    sponsors = pd.read_parquet(sponsors_path) if sponsors_path.exists() else None
+    sponsors = load_sponsors(votes_path)
     # through the module, so that a test can stand in for the build
     table = features.build_features_table(
         votes, embargo, precedents=precedents, sponsors=sponsors, progress=progress

@@ -117,6 +117,17 @@ def load_all_votes(path: str | os.PathLike | None = None) -> pd.DataFrame:
     return validate_tidy(frame, source=str(path))
 
 
+def vote_record(embargo: pd.DataFrame, year: int) -> dict:
+    """One embargo vote's ``year``, ``date`` (ISO) and count of each vote (VOTE_LEVELS)."""
+    rows = embargo.loc[embargo["year"] == year]
+    counts = rows["vote"].astype(str).value_counts()
+    return {
+        "year": int(year),
+        "date": pd.Timestamp(rows["date"].min()).date().isoformat(),
+        **{v: int(counts.get(v, 0)) for v in VOTE_LEVELS},
+    }
+
+
 def history_table(votes: pd.DataFrame) -> pd.DataFrame:
     """Count each embargo vote.
 

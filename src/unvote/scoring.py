@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from unvote.votes import PROBA_COLUMNS, VOTE_LEVELS
+from unvote.history import vote_record
+from unvote.votes import PROBA_COLUMNS
 
 
 def actual_and_scores(
@@ -44,12 +45,7 @@ def actual_and_scores(
     if rows.empty:
         return None, None
     now = rows.set_index("iso3")["vote"].astype(str)
-    counts = now.value_counts()
-    actual = {
-        "year": int(target_year),
-        "date": pd.Timestamp(rows["date"].min()).date().isoformat(),
-        **{v: int(counts.get(v, 0)) for v in VOTE_LEVELS},
-    }
+    actual = vote_record(embargo, target_year)
     earlier = embargo.loc[embargo["year"] < target_year, "year"]
     before = (
         embargo.loc[embargo["year"] == earlier.max()].set_index("iso3")["vote"].astype(str)
