@@ -35,6 +35,11 @@ _TMP_RE = re.compile(rf"^{re.escape(TMP_PREFIX)}(\d+)-")
 _LEGACY_TMP_RE = re.compile(r"^\.[^.].*\.[a-z0-9_]{8}(\.tmp)?$")
 
 
+def _is_tmp(name: str) -> bool:
+    """Whether a name is a temporary file or folder of a run, this version's or 0.x's."""
+    return bool(_TMP_RE.match(name) or _LEGACY_TMP_RE.match(name))
+
+
 def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
@@ -183,7 +188,7 @@ def _carry_over(old: Path, new: Path) -> None:
     for entry in sorted(old.iterdir()):
         if (new / entry.name).exists() or (new / entry.name).is_symlink():
             continue
-        if _TMP_RE.match(entry.name) or _LEGACY_TMP_RE.match(entry.name):
+        if _is_tmp(entry.name):
             continue  # a killed run's leftovers: the new folder is rid of them
         if entry.is_symlink() or not entry.is_dir():
             _link_or_copy(str(entry), str(new / entry.name))
@@ -206,7 +211,7 @@ def _swappable(target: Path) -> bool:
     return not any(
         entry.is_dir() and not entry.is_symlink()
         for entry in target.iterdir()
-        if not (_TMP_RE.match(entry.name) or _LEGACY_TMP_RE.match(entry.name))
+        if not _is_tmp(entry.name)
     )
 
 
