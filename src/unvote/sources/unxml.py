@@ -72,6 +72,17 @@ def read_unxml(path: str | os.PathLike) -> pd.DataFrame:
         that disagree.
     """
     path = Path(path)
+    return tidy_unxml(json_records(path), source=str(path))
+
+
+def json_records(path: Path) -> list[tuple[int, dict]]:
+    """The ``(line number, record)`` pairs of an extract: one JSON object per line.
+
+    Raises
+    ------
+    DataError
+        An unreadable file, a line that is not JSON or not an object (naming the line).
+    """
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as err:
@@ -87,7 +98,7 @@ def read_unxml(path: str | os.PathLike) -> pd.DataFrame:
         if not isinstance(record, dict):
             raise DataError(f"{path}: line {number}: expected a JSON object per line")
         records.append((number, record))
-    return tidy_unxml(records, source=str(path))
+    return records
 
 
 def tidy_unxml(records: list[tuple[int, dict]], *, source: str) -> pd.DataFrame:
@@ -240,21 +251,9 @@ def read_unxml_sponsors(path: str | os.PathLike) -> pd.DataFrame:
         message names the file, line, resolution and entry.
     """
     path = Path(path)
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as err:
-        raise DataError(f"{path}: cannot read: {err}") from err
     rows: list[tuple[str, pd.Timestamp, str, str]] = []
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
+    for number, record in json_records(path):
         source = f"{path}: line {number}"
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as err:
-            raise DataError(f"{source}: not valid JSON ({err.msg})") from err
-        if not isinstance(record, dict):
-            raise DataError(f"{source}: expected a JSON object per line")
         missing = [k for k in ("symbol", "adoption_date") if k not in record]
         if missing:
             raise DataError(f"{source}: missing key(s) {missing}")
