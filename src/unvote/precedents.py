@@ -19,7 +19,7 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
-from unvote.build import embargo_roll_calls, is_embargo_title
+from unvote.build import embargo_roll_calls
 from unvote.countries import member_index, read_facts
 from unvote.dates import as_day
 from unvote.errors import DataError
@@ -116,12 +116,12 @@ def _subject_roll_calls(before: pd.DataFrame, row: pd.Series) -> pd.DataFrame:
 def precedent_votes(votes: pd.DataFrame, table: pd.DataFrame | None = None) -> pd.DataFrame:
     """The rows of ``votes`` that :func:`precedent_response` reads, and no others.
 
-    The precedents' own roll calls and those their subjects draw on (:func:`expected_score`):
-    titles matching :data:`JERUSALEM_TITLES` and the embargo's title, whatever the date.
+    The precedents' own roll calls and those their subjects draw on (the roll calls
+    :func:`expected_score` reads before each precedent, chosen by the same rule).
     ``precedent_response(precedent_votes(votes, table), as_of, members, table=table)``
-    equals ``precedent_response(votes, as_of, members, table=table)``; the subset is a few
-    percent of the table, so a build over many as-of dates selects it once
-    (:func:`unvote.features.build_features_table`). A new subject must be added here too.
+    equals ``precedent_response(votes, as_of, members, table=table)``, as a departure
+    depends only on votes before its precedent; a build over many as-of dates selects the
+    subset once (:func:`unvote.features.build_features_table`).
 
     Parameters
     ----------
@@ -136,12 +136,11 @@ def precedent_votes(votes: pd.DataFrame, table: pd.DataFrame | None = None) -> p
         The selected rows of ``votes``, in their order.
     """
     table = precedents() if table is None else table
-    titles = pd.Series(votes["title"].unique())
-    subject = titles.str.contains(JERUSALEM_TITLES, na=False) | titles.map(is_embargo_title)
-    keep = votes["title"].isin(set(titles[subject.astype(bool)])) | votes["resolution"].isin(
-        set(table["resolution"])
-    )
-    return votes.loc[keep.to_numpy(dtype=bool)]
+    chosen = set(table["resolution"])
+    for _, row in table.iterrows():
+        read = _subject_roll_calls(votes_before(votes, row["date"]), row)
+        chosen.update(read["resolution"].astype(str))
+    return votes.loc[votes["resolution"].isin(chosen).to_numpy(dtype=bool)]
 
 
 def expected_score(votes: pd.DataFrame, precedent_row: pd.Series, members) -> pd.Series:
